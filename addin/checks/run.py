@@ -1,0 +1,216 @@
+"""Check a batch of forms: read each, type the values, validate the batch as DataFrames, map
+every failure back to its file, sheet and cell."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from addin.checks.problems import ERROR, QUERY, Problem, where
+from addin.config import Config
+from addin.forms import Form
+from addin.forms.blank import choices_of
+from addin.intake.reader import FormRecord, ReadError, read_form
+from addin.intake.values import parse
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+@dataclass
+class FileResult:
+    path: Path
+    record: FormRecord | None = None
+    values: dict = field(default_factory=dict)          # field id -> typed value
+    tables: dict = field(default_factory=dict)          # table id -> list of typed row dicts
+    problems: list[Problem] = field(default_factory=list)
+    read_error: str | None = None
+
+    @property
+    def form_id(self) -> str | None:
+        return self.record.form.id if self.record else None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def queries(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == QUERY]
+
+    @property
+    def status(self) -> str:
+        if self.read_error:
+            return "unreadable"
+        return "errors" if self.errors else "queries" if self.queries else "valid"
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the workbooks inside any folder (not Excel lock files or our own checked copies)."""
+    out = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in WORKBOOK_SUFFIXES
+                              and not q.name.startswith("~$") and not q.stem.endswith(".checked")))
+        else:
+            out.append(p)
+    return out
+
+
+def check_files(paths: Iterable[str | Path], config: Config, expect: str | None = None,
+                advance: Callable[[], None] | None = None) -> list[FileResult]:
+    """Read and validate every file. Never raises for a bad file: it becomes an unreadable result."""
+    results = []
+    for p in paths:
+        res = FileResult(Path(p))
+        try:
+            res.record = read_form(p, expect=expect)
+            res.problems.extend(res.record.problems)
+        except ReadError as e:
+            res.read_error = e.reason
+        results.append(res)
+        if advance:
+            advance()
+    by_form: dict[str, list[FileResult]] = {}
+    for r in results:
+        if r.record:
+            by_form.setdefault(r.form_id, []).append(r)
+    for group in by_form.values():
+        validate_batch(group, config)
+    for r in results:
+        r.problems.sort(key=_position)
+    return results
+
+
+def _position(p: Problem):
+    m = re.match(r"([A-Z]+)(\d+)", p.cell or "")
+    return (p.sheet or "", int(m.group(2)) if m else 0, len(m.group(1)) if m else 0, m.group(1) if m else "", p.code)
+
+
+def type_record(res: FileResult, config: Config) -> None:
+    """Typed values from raw ones; what cannot be typed becomes a problem and a blank."""
+    from addin.validators.common import PARSE_CODES
+
+    rec, form = res.record, res.record.form
+    for f in form.fields:
+        if f.id not in rec.cells:
+            res.values[f.id] = None
+            continue
+        value, problem = parse(f, rec.raw.get(f.id), choices_of(f, config) if f.type == "choice" else ())
+        res.values[f.id] = value
+        if problem:
+            sheet, cell = rec.cells[f.id]
+            res.problems.append(_parse_problem(res, form, f, f.label, sheet, cell, problem, f.id))
+    for t in form.tables:
+        rows = []
+        for row in rec.tables.get(t.id, []):
+            typed = {"_row": row.number}
+            for c in t.columns:
+                if c.id not in row.cells:
+                    continue
+                value, problem = parse(c, row.raw.get(c.id), choices_of(c, config) if c.type == "choice" else ())
+                typed[c.id] = value
+                if problem:
+                    res.problems.append(_parse_problem(res, form, c, f"{t.label} row {row.number}, {c.label}",
+                                                       rec.table_sheets[t.id], row.cells[c.id], problem,
+                                                       f"{t.id}.{c.id}"))
+            rows.append(typed)
+        res.tables[t.id] = rows
+
+
+def _parse_problem(res, form, f, label, sheet, cell, problem, fid) -> Problem:
+    from addin.validators.common import PARSE_CODES
+
+    kind, detail = problem
+    code = "008" if f.type == "percent" else PARSE_CODES[kind]
+    return Problem(str(res.path), sheet, cell, fid, f"{form.code}-{code}", ERROR, f"{where(label, cell)}: {detail}")
+
+
+def validate_batch(results: list[FileResult], config: Config) -> None:
+    """Validate the records of one form as one DataFrame per level (fields, each table)."""
+    import pandas as pd
+
+    from addin.validators import rules_for
+    from addin.validators.common import build_schema, failures, value_checks
+
+    form: Form = results[0].record.form
+    for r in results:
+        type_record(r, config)
+    rules = rules_for(form.id)
+    # Form-level frame: one row per file, plus the number of rows filled in each table.
+    frame = pd.DataFrame([r.values for r in results], columns=[f.id for f in form.fields], dtype=object)
+    for t in form.tables:
+        frame[f"_{t.id}"] = [len(r.tables.get(t.id, [])) for r in results]
+    frame = frame.astype(object).where(frame.notna(), None)
+    for col in [t.id for t in form.tables]:
+        frame[f"_{col}"] = frame[f"_{col}"].astype(int)
+    own = [r for r in rules if r.table is None]
+    schema = build_schema(form.id, form.code, form.fields, own)
+    _collect(form, schema, frame, results, own, value_checks, table=None)
+    for t in form.tables:
+        rows, owners = [], []
+        for i, r in enumerate(results):
+            for row in r.tables.get(t.id, []):
+                rows.append(row)
+                owners.append((i, row["_row"]))
+        tframe = pd.DataFrame(rows, columns=["_row"] + [c.id for c in t.columns], dtype=object)
+        tframe = tframe.astype(object).where(tframe.notna(), None)
+        trules = [r for r in rules if r.table == t.id]
+        tschema = build_schema(f"{form.id}.{t.id}", form.code, list(t.columns), trules)
+        _collect(form, tschema, tframe, results, trules, value_checks, table=(t, owners))
+
+
+def _collect(form, schema, frame, results, rules, value_checks, table) -> None:
+    by_code = {r.code: r for r in rules}
+    seen = set()
+    for check, column, index, value in _failures(schema, frame):
+        key = (check, None if check in by_code else column, index)
+        if key in seen:
+            continue
+        seen.add(key)
+        if table is None:
+            res, rec = results[index], results[index].record
+            labels = {f.id: f.label for f in form.fields}
+
+            def at(fid, rec=rec):
+                return where(labels[fid], rec.cells.get(fid, (None, None))[1])
+
+            def loc(fid, rec=rec):
+                return rec.cells.get(fid, (None, None)), fid
+        else:
+            t, owners = table
+            i, number = owners[index]
+            res, rec = results[i], results[i].record
+            row = next(x for x in rec.tables[t.id] if x.number == number)
+            labels = {c.id: f"{t.label} row {number}, {c.label}" for c in t.columns}
+
+            def at(cid, row=row, labels=labels):
+                return where(labels[cid], row.cells.get(cid))
+
+            def loc(cid, row=row, rec=rec, t=t):
+                return (rec.table_sheets[t.id], row.cells.get(cid)), f"{t.id}.{cid}"
+
+        if check in by_code:  # a cross-field rule
+            rule = by_code[check]
+            (sheet, cell), fid = loc(rule.field)
+            text = f"{at(rule.field)}: {rule.message(frame.loc[index], at)}"
+            res.problems.append(Problem(str(res.path), sheet, cell, fid, rule.code, rule.severity, text))
+            continue
+        f = form[column] if table is None else table[0].column(column)
+        (sheet, cell), fid = loc(column)
+        if check.endswith("-001"):
+            if any(p.cell == cell and p.sheet == sheet for p in res.problems):
+                continue  # already said: what was typed could not be read
+            text = f"{at(column)}: required, but blank; please fill it in"
+        else:
+            msg = next(m for code, _, m in value_checks(form.code, f) if code == check)
+            text = f"{at(column)}: {msg(value)}"
+        res.problems.append(Problem(str(res.path), sheet, cell, fid, check, ERROR, text))
+
+
+def _failures(schema, frame):
+    from addin.validators.common import failures
+
+    for check, column, index, value in failures(schema, frame):
+        if index is not None and index == index:
+            yield check, column, int(index), value

@@ -1,0 +1,81 @@
+"""Local configuration: authority, school and ward lists, terms, suppression, store."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+ENV_VAR = "SAFECONTEXT_CONFIG"
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Config:
+    authority: str
+    schools: tuple[str, ...]
+    wards: tuple[str, ...]
+    store: str = "safecontext-store.sqlite"
+    suppression_threshold: int = 5
+    postcode_lookup: str | None = None
+    terms: dict = field(default_factory=dict)
+    path: Path | None = None  # the file it came from; None for the built-in demo
+
+    def lists(self) -> dict[str, tuple[str, ...]]:
+        """Configured drop-down lists, by the name a Field's `choices` refers to."""
+        return {"schools": self.schools, "wards": self.wards}
+
+
+def demo_text() -> str:
+    return resources.files("addin").joinpath("demo_config.toml").read_text(encoding="utf-8")
+
+
+def default_path() -> Path:
+    """Where `safecontext init` writes and the tools look when nothing else is said."""
+    base = os.environ.get("APPDATA") or os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "safecontext" / "config.toml"
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """The given file, else $SAFECONTEXT_CONFIG, else ./safecontext.toml, else the user's, else the demo."""
+    candidates = [path, os.environ.get(ENV_VAR), "safecontext.toml", default_path()]
+    for i, cand in enumerate(candidates):
+        if not cand:
+            continue
+        p = Path(cand)
+        if p.is_file():
+            return _parse(p.read_text(encoding="utf-8"), p)
+        if i < 2:  # named explicitly: say so rather than silently using another
+            raise ConfigError(f"{p}: configuration file not found. Run 'safecontext init {p}' to create one.")
+    return _parse(demo_text(), None)
+
+
+def _parse(text: str, path: Path | None) -> Config:
+    where = str(path) if path else "built-in demo configuration"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{where}: not a valid configuration file ({e}). Fix the line it names.") from None
+    for key in ("authority", "schools", "wards"):
+        if key not in data:
+            raise ConfigError(f"{where}: '{key}' is missing. Add it (see 'safecontext init').")
+    threshold = data.get("suppression_threshold", 5)
+    if not isinstance(threshold, int) or threshold < 2:
+        raise ConfigError(f"{where}: suppression_threshold must be a whole number of at least 2.")
+    store = str(data.get("store", "safecontext-store.sqlite"))
+    if path is not None and "://" not in store and not Path(store).is_absolute():
+        store = str(path.parent / store)
+    return Config(
+        authority=str(data["authority"]),
+        schools=tuple(map(str, data["schools"])),
+        wards=tuple(map(str, data["wards"])),
+        store=store,
+        suppression_threshold=threshold,
+        postcode_lookup=data.get("postcode_lookup"),
+        terms=dict(data.get("terms", {})),
+        path=path,
+    )

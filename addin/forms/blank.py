@@ -1,0 +1,248 @@
+"""Blank data-entry workbooks, generated from a form declaration."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table as XlTable, TableStyleInfo
+
+from addin.config import Config
+from addin.forms.codes import YES_NO
+from addin.forms.model import Field, Form, Heading, Table
+
+MARKER_SHEET = "_safecontext"
+LISTS_SHEET = "Lists"
+MARKER_FORM = "SafeContext_form"
+MARKER_VERSION = "SafeContext_version"
+
+_INPUT_FILL = PatternFill("solid", fgColor="FFFDE7")
+_SECTION_FILL = PatternFill("solid", fgColor="1F3864")
+_HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
+_THIN = Side(style="thin", color="8EA9DB")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_UNLOCKED = Protection(locked=False)
+
+
+@dataclass
+class Layout:
+    """Where each field and table landed in a freshly built workbook."""
+
+    cells: dict[str, str] = field(default_factory=dict)          # field id -> "C9"
+    tables: dict[str, tuple[int, int]] = field(default_factory=dict)  # table id -> (header row, first col)
+
+
+def choices_of(f: Field, config: Config) -> tuple[str, ...]:
+    """The allowed values of a choice, yes/no or tick field."""
+    if f.type in ("yesno", "tick"):
+        return YES_NO
+    if isinstance(f.choices, str):
+        return config.lists()[f.choices]
+    return tuple(f.choices or ())
+
+
+def build(form: Form, config: Config) -> tuple[Workbook, Layout]:
+    """A blank workbook for `form`, with the configured lists, and where everything is."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = form.sheet
+    layout = Layout()
+    list_refs = _write_lists(wb, form, config)
+
+    for col, width in zip("ABCDEFGH", (2, 46, 40, 48, 22, 30, 26, 18)):
+        ws.column_dimensions[col].width = width
+    ws["B1"] = form.title
+    ws["B1"].font = Font(bold=True, size=14, color="1F3864")
+    ws["B2"] = f"{config.authority} · SafeContext form {form.id} version {form.version}"
+    ws["B2"].font = Font(italic=True, color="595959")
+    ws["B3"] = form.intro
+    ws["B3"].alignment = _WRAP
+    ws.merge_cells("B3:D3")
+    ws.row_dimensions[3].height = 45
+    ws["B4"] = "Cells marked * are required."
+    ws["B4"].font = Font(italic=True, color="595959")
+    row = 6
+    for section in form.sections:
+        for col in "BCD":
+            ws[f"{col}{row}"].fill = _SECTION_FILL
+        ws[f"B{row}"] = section.title
+        ws[f"B{row}"].font = Font(bold=True, color="FFFFFF", size=12)
+        row += 1
+        for item in section.items:
+            if isinstance(item, Heading):
+                ws[f"B{row}"] = item.text
+                ws[f"B{row}"].alignment = _WRAP
+                if item.note:
+                    ws[f"B{row}"].font = Font(italic=True, color="595959")
+                    ws.merge_cells(f"B{row}:D{row}")
+                    ws.row_dimensions[row].height = 30
+                else:
+                    ws[f"B{row}"].font = Font(bold=True, color="1F3864")
+                row += 1
+            elif isinstance(item, Field):
+                _write_field(ws, wb, item, row, config, list_refs, layout)
+                row += 1
+            else:
+                row = _write_table(ws, item, row, config, list_refs, layout) + 1
+        row += 1
+
+    ws.protection.sheet = True          # labels locked; input cells unlocked; no password
+    ws.protection.formatColumns = False  # people may still widen columns and rows
+    ws.protection.formatRows = False
+    ws.sheet_view.showGridLines = False
+    ws.print_options.gridLines = False
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _write_marker(wb, form)
+    return wb, layout
+
+
+def write_blank(form: Form, path: str | Path, config: Config) -> Path:
+    wb, _ = build(form, config)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _write_field(ws, wb, f: Field, row: int, config, list_refs, layout: Layout) -> None:
+    label = ws.cell(row=row, column=2, value=f.label + (" *" if f.required else ""))
+    label.alignment = _WRAP
+    cell = ws.cell(row=row, column=3)
+    _style_input(cell, f)
+    if f.help:
+        h = ws.cell(row=row, column=4, value=f.help)
+        h.font = Font(italic=True, size=9, color="595959")
+        h.alignment = _WRAP
+    if f.type == "longtext":
+        ws.row_dimensions[row].height = 48
+    elif len(f.label) > 48 or len(f.help) > 60:
+        ws.row_dimensions[row].height = 30
+    ref = cell.coordinate
+    _validate(ws, f, ref, config, list_refs)
+    wb.defined_names[f.id] = DefinedName(f.id, attr_text=f"{quote_sheetname(ws.title)}!${get_column_letter(3)}${row}")
+    layout.cells[f.id] = ref
+
+
+def _write_table(ws, t: Table, row: int, config, list_refs, layout: Layout) -> int:
+    """Write an Excel Table at `row`; return the last row used."""
+    first_col = 2
+    nrows = max(t.rows, len(t.preset))
+    for j, c in enumerate(t.columns):
+        h = ws.cell(row=row, column=first_col + j, value=c.label + (" *" if c.required else ""))
+        h.font = Font(bold=True)
+        h.alignment = _WRAP
+    for i in range(nrows):
+        for j, c in enumerate(t.columns):
+            cell = ws.cell(row=row + 1 + i, column=first_col + j)
+            _style_input(cell, c)
+            if j == 0 and i < len(t.preset):
+                cell.value = t.preset[i]
+    last = row + nrows
+    for j, c in enumerate(t.columns):
+        letter = get_column_letter(first_col + j)
+        _validate(ws, c, f"{letter}{row + 1}:{letter}{last}", config, list_refs)
+    ref = f"B{row}:{get_column_letter(first_col + len(t.columns) - 1)}{last}"
+    xt = XlTable(displayName=t.id, ref=ref)
+    xt.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    ws.add_table(xt)
+    # Excel requires table header cells to hold exactly the column names.
+    xt._initialise_columns()
+    for j, col in enumerate(xt.tableColumns):
+        col.name = ws.cell(row=row, column=first_col + j).value
+    if t.help:
+        note = ws.cell(row=row - 1, column=4, value=t.help)
+        note.font = Font(italic=True, size=9, color="595959")
+    layout.tables[t.id] = (row, first_col)
+    return last
+
+
+def _style_input(cell, f: Field) -> None:
+    cell.fill = _INPUT_FILL
+    cell.border = _BOX
+    cell.protection = _UNLOCKED
+    cell.alignment = _WRAP
+    if f.type == "date":
+        cell.number_format = "dd/mm/yyyy"
+    elif f.type in ("text", "upn", "postcode", "phone", "email", "longtext"):
+        cell.number_format = "@"  # keep leading zeros in phone numbers; text stays text
+
+
+def _validate(ws, f: Field, ref: str, config, list_refs) -> None:
+    kind = f.type
+    if kind in ("yesno", "tick", "choice"):
+        dv = DataValidation(type="list", formula1=list_refs[_list_key(f)], allow_blank=True)
+        dv.error = f"Please pick one of the values in the list for '{f.label[:60]}'."
+        dv.errorStyle = "stop"
+    elif kind == "date":
+        dv = DataValidation(type="date", operator="between", allow_blank=True,
+                            formula1=str(_excel_serial(dt.date(1990, 1, 1))),
+                            formula2=str(_excel_serial(dt.date(2100, 12, 31))))
+        dv.error = "Please enter a date as dd/mm/yyyy."
+        dv.errorStyle = "warning"
+    elif kind in ("integer", "number", "percent"):
+        lo, hi = (0, 100) if kind == "percent" else (f.min, f.max)
+        dv = DataValidation(type="whole" if kind == "integer" else "decimal", operator="between",
+                            allow_blank=True, formula1=str(lo if lo is not None else -1e9),
+                            formula2=str(hi if hi is not None else 1e9))
+        dv.error = f"Please enter a number from {lo} to {hi}." if lo is not None else "Please enter a number."
+        dv.errorStyle = "warning"
+    else:
+        dv = DataValidation(allow_blank=True)  # no restriction; carries the input message
+    dv.showErrorMessage = kind not in ("text", "longtext", "email", "phone", "postcode", "upn")
+    dv.errorTitle = "SafeContext"
+    if f.help:
+        dv.promptTitle = f.label[:32]
+        dv.prompt = f.help[:255]
+        dv.showInputMessage = True
+    ws.add_data_validation(dv)
+    dv.add(ref)
+
+
+def _list_key(f: Field) -> str:
+    if f.type in ("yesno", "tick"):
+        return "yesno"
+    return f.choices if isinstance(f.choices, str) else f.id
+
+
+def _write_lists(wb: Workbook, form: Form, config: Config) -> dict[str, str]:
+    """A hidden sheet holding every drop-down list; returns list key -> absolute range."""
+    ws = wb.create_sheet(LISTS_SHEET)
+    ws.sheet_state = "hidden"
+    lists: dict[str, tuple[str, ...]] = {"yesno": YES_NO}
+    every = form.fields + [c for t in form.tables for c in t.columns]
+    for f in every:
+        if f.type == "choice":
+            lists.setdefault(_list_key(f), choices_of(f, config))
+    refs = {}
+    for j, (key, values) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(j)
+        ws.cell(row=1, column=j, value=key)
+        for i, v in enumerate(values, start=2):
+            ws.cell(row=i, column=j).value = v
+        refs[key] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
+    ws.protection.sheet = True
+    return refs
+
+
+def _write_marker(wb: Workbook, form: Form) -> None:
+    ws = wb.create_sheet(MARKER_SHEET)
+    ws.sheet_state = "veryHidden"
+    ws["A1"], ws["B1"] = "form", form.id
+    ws["A2"], ws["B2"] = "version", form.version
+    ws["A3"], ws["B3"] = "generator", "SafeContext"
+    ws.protection.sheet = True
+    wb.defined_names[MARKER_FORM] = DefinedName(MARKER_FORM, attr_text=f"{MARKER_SHEET}!$B$1")
+    wb.defined_names[MARKER_VERSION] = DefinedName(MARKER_VERSION, attr_text=f"{MARKER_SHEET}!$B$2")
+
+
+def _excel_serial(d: dt.date) -> int:
+    return (d - dt.date(1899, 12, 30)).days

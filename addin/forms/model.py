@@ -1,0 +1,120 @@
+"""The vocabulary every form declaration is written in."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field as dc_field
+
+# Field types. Each has a reader (addin.intake.values) and a generic check (validators.common).
+TYPES = {
+    "text",      # one line of text
+    "longtext",  # several lines of text
+    "yesno",     # Yes / No drop-down; blank means not answered
+    "tick",      # a tick box shown as a Yes/No drop-down; blank means not ticked
+    "choice",    # one value from a list (declared, or a configured list such as schools)
+    "date",      # a day, Excel date or UK dd/mm/yyyy text
+    "integer",
+    "number",
+    "percent",   # 0 to 100; 95, "95%" and 0.95 all mean 95
+    "email",
+    "phone",
+    "postcode",  # UK postcode
+    "upn",       # DfE Unique Pupil Number
+}
+
+_CELL_LIKE = re.compile(r"^(?:[a-z]{1,3}\d+|r\d*c?\d*|c\d*)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input cell: its id is also its Excel defined name."""
+
+    id: str
+    label: str
+    type: str = "text"
+    required: bool = False
+    personal: bool = False
+    choices: tuple[str, ...] | str | None = None  # tuple, or the name of a configured list
+    help: str = ""
+    min: float | None = None
+    max: float | None = None
+
+    def __post_init__(self):
+        if self.type not in TYPES:
+            raise ValueError(f"{self.id}: unknown field type {self.type!r}")
+        if _CELL_LIKE.match(self.id):
+            raise ValueError(f"{self.id}: looks like a cell reference, Excel would refuse it as a name")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A repeating group of rows, written as an Excel Table named after its id."""
+
+    id: str
+    label: str
+    columns: tuple[Field, ...]
+    rows: int = 5                       # blank rows in a new workbook
+    preset: tuple[str, ...] = ()        # fixed first-column values, one row each (e.g. agency names)
+    help: str = ""
+    personal: bool = False
+
+    def __post_init__(self):
+        if _CELL_LIKE.match(self.id):
+            raise ValueError(f"{self.id}: looks like a cell reference")
+
+    def column(self, column_id: str) -> Field:
+        return next(c for c in self.columns if c.id == column_id)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A sub-heading or a line of guidance inside a section."""
+
+    text: str
+    note: bool = False  # True: guidance text rather than a heading
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    items: tuple[Field | Table | Heading, ...]
+
+
+@dataclass(frozen=True)
+class Form:
+    """A whole form: the single source of the workbook, reader, checks and data dictionary."""
+
+    id: str                 # e.g. "fap-referral"
+    code: str               # rule-code prefix, e.g. "FAP"
+    title: str
+    version: str
+    sheet: str              # the data-entry sheet's name
+    sections: tuple[Section, ...]
+    intro: str = ""
+    known_versions: tuple[str, ...] = ()
+    _index: dict = dc_field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self):
+        ids = [f.id for f in self.fields] + [t.id for t in self.tables]
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            raise ValueError(f"{self.id}: duplicate ids {sorted(dupes)}")
+        self._index.update({f.id: f for f in self.fields})
+        self._index.update({t.id: t for t in self.tables})
+
+    @property
+    def fields(self) -> list[Field]:
+        return [i for s in self.sections for i in s.items if isinstance(i, Field)]
+
+    @property
+    def tables(self) -> list[Table]:
+        return [i for s in self.sections for i in s.items if isinstance(i, Table)]
+
+    def __getitem__(self, item_id: str) -> Field | Table:
+        return self._index[item_id]
+
+    def section_of(self, item_id: str) -> str:
+        return next(s.title for s in self.sections for i in s.items if getattr(i, "id", None) == item_id)
+
+    @property
+    def accepted_versions(self) -> tuple[str, ...]:
+        return (self.version, *self.known_versions)

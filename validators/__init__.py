@@ -1,0 +1,7 @@
+"""Validators, one module per form: pandera checks and cross-field rules (imported as addin.validators)."""
+from importlib import import_module
+
+
+def rules_for(form_id: str) -> list:
+    """The cross-field rules of a form."""
+    return import_module(f"addin.validators.{form_id.replace('-', '_')}").RULES
