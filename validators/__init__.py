@@ -5,3 +5,10 @@ from importlib import import_module
 def rules_for(form_id: str) -> list:
     """The cross-field rules of a form."""
     return import_module(f"addin.validators.{form_id.replace('-', '_')}").RULES
+
+
+def all_rules(form) -> list:
+    """Every rule a form is checked against: the generic ones from its declaration, then its own."""
+    from addin.validators.common import generic_rules
+
+    return generic_rules(form) + rules_for(form.id)

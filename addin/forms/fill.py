@@ -9,44 +9,72 @@ from addin.forms.blank import build
 from addin.forms.model import Form
 
 
-def _cell_value(value):
+def _put(cell, value) -> None:
     if value is True:
-        return "Yes"
-    if value is False:
-        return "No"
-    return value
+        value = "Yes"
+    elif value is False:
+        value = "No"
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # text stays text, even when it starts with "="
+    elif isinstance(value, (dt.date, dt.datetime)):
+        cell.number_format = "dd/mm/yyyy"
+
+
+class Filler:
+    """Builds the blank workbook once, then writes many filled copies (each starts blank)."""
+
+    def __init__(self, form: Form, config: Config):
+        self.form = form
+        self.wb, self.layout = build(form, config)
+        self.ws = self.wb[form.sheet]
+        self._formats = {ref: self.ws[ref].number_format for ref in self.layout.cells.values()}
+
+    def _table_cells(self, tid: str):
+        table = self.form[tid]
+        header_row, first_col = self.layout.tables[tid]
+        capacity = max(table.rows, len(table.preset))
+        return table, header_row, first_col, capacity
+
+    def reset(self) -> None:
+        for ref, fmt in self._formats.items():
+            self.ws[ref].value = None
+            self.ws[ref].number_format = fmt
+        for tid in self.layout.tables:
+            table, header_row, first_col, capacity = self._table_cells(tid)
+            for i in range(capacity):
+                for j in range(len(table.columns)):
+                    preset = table.preset[i] if j == 0 and i < len(table.preset) else None
+                    self.ws.cell(row=header_row + 1 + i, column=first_col + j).value = preset
+
+    def fill(self, values: dict | None = None, tables: dict | None = None):
+        """Values as given (so tests can type what people type: "Y", "3/9/2015", "95%")."""
+        self.reset()
+        for fid, value in (values or {}).items():
+            _put(self.ws[self.layout.cells[fid]], value)
+        for tid, rows in (tables or {}).items():
+            table, header_row, first_col, capacity = self._table_cells(tid)
+            if len(rows) > capacity:
+                raise ValueError(f"{tid}: {len(rows)} rows given, the blank table has {capacity}")
+            for i, row in enumerate(rows):
+                for j, col in enumerate(table.columns):
+                    if col.id in row:
+                        _put(self.ws.cell(row=header_row + 1 + i, column=first_col + j), row[col.id])
+        return self.wb
+
+    def save(self, path: str | Path, values: dict | None = None, tables: dict | None = None) -> Path:
+        self.fill(values, tables)
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.wb.save(path)
+        return path
 
 
 def fill(form: Form, config: Config, values: dict | None = None, tables: dict | None = None,
-         path: str | Path | None = None, _built=None):
-    """A workbook of `form` with `values` (field id -> value) and `tables` (id -> list of row dicts).
-
-    Values are written as given, so tests can type what people type ("Y", "3/9/2015", "95%").
-    Returns the openpyxl Workbook; saves it too when `path` is given.
-    """
-    wb, layout = _built or build(form, config)
-    ws = wb[form.sheet]
-    for fid, value in (values or {}).items():
-        cell = ws[layout.cells[fid]]
-        cell.value = _cell_value(value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # text stays text, even when it starts with "="
-        elif isinstance(value, (dt.date, dt.datetime)):
-            cell.number_format = "dd/mm/yyyy"
-    for tid, rows in (tables or {}).items():
-        table = form[tid]
-        header_row, first_col = layout.tables[tid]
-        capacity = max(table.rows, len(table.preset))
-        if len(rows) > capacity:
-            raise ValueError(f"{tid}: {len(rows)} rows given, the blank table has {capacity}")
-        for i, row in enumerate(rows):
-            for j, col in enumerate(table.columns):
-                if col.id in row:
-                    cell = ws.cell(row=header_row + 1 + i, column=first_col + j)
-                    cell.value = _cell_value(row[col.id])
-                    if isinstance(row[col.id], str):
-                        cell.data_type = "s"
+         path: str | Path | None = None):
+    """One filled workbook of `form` (field id -> value; table id -> list of row dicts); saved if `path`."""
+    filler = Filler(form, config)
+    wb = filler.fill(values, tables)
     if path is not None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        wb.save(path)
+        filler.save(path, values, tables)
     return wb

@@ -1,0 +1,107 @@
+"""What `safecontext validate` shows and writes: a summary, the problems, JSON, annotated copies."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from addin.checks.run import FileResult, check_files, expand
+from addin.config import Config
+
+UNREADABLE = "UNREADABLE"
+_STYLE = {"valid": "green", "queries": "yellow", "errors": "red", "unreadable": "red"}
+_SHOW_ALL_UP_TO = 10  # files; above this only a summary is printed (use --json / --annotate)
+
+
+def progress_bar(console: Console, total: int) -> Progress:
+    """The progress bar every batch command shows (hidden for a single file or when not a terminal)."""
+    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=console, transient=True, disable=total < 2)
+
+
+def problem_dicts(results: list[FileResult]) -> list[dict]:
+    """One object per problem; a file that could not be read is one problem with code UNREADABLE."""
+    out = []
+    for r in results:
+        if r.read_error:
+            out.append({"file": str(r.path), "sheet": None, "cell": None, "field": None, "code": UNREADABLE,
+                        "severity": "error", "message": r.read_error, "form": None})
+        for p in r.problems:
+            out.append({**p.as_dict(), "form": r.form_id})
+    return out
+
+
+def unique_names(paths: list[Path]) -> dict[Path, str]:
+    """A distinct output stem per input, even when two folders hold files of the same name."""
+    seen: dict[str, int] = {}
+    names = {}
+    for p in paths:
+        n = seen.get(p.stem.casefold(), 0)
+        seen[p.stem.casefold()] = n + 1
+        names[p] = p.stem if n == 0 else f"{p.stem}-{n + 1}"
+    return names
+
+
+def run_validate(paths, config: Config, out: Console, err: Console, annotate: Path | None = None,
+                 json_file: Path | None = None, expect: str | None = None) -> int:
+    files = expand(paths)
+    if not files:
+        err.print("safecontext: no workbooks found in " + ", ".join(map(str, paths)), markup=False)
+        return 2
+    with progress_bar(err, len(files)) as bar:
+        task = bar.add_task("Checking", total=len(files))
+        results = check_files(files, config, expect=expect, advance=lambda: bar.advance(task))
+    show(results, out)
+    if json_file:
+        json_file.parent.mkdir(parents=True, exist_ok=True)
+        json_file.write_text(json.dumps(problem_dicts(results), indent=2, ensure_ascii=False), encoding="utf-8")
+        out.print(f"Problems written to {json_file}")
+    if annotate:
+        from addin.checks.annotate import annotated_copy
+
+        readable = [r for r in results if r.record]
+        names = unique_names([r.path for r in readable])
+        with progress_bar(err, len(readable)) as bar:
+            task = bar.add_task("Annotating", total=len(readable))
+            for r in readable:
+                annotated_copy(r.path, r.problems, annotate, names[r.path])
+                bar.advance(task)
+        out.print(f"Annotated copies written to {annotate}")
+    return exit_code(results)
+
+
+def exit_code(results: list[FileResult]) -> int:
+    if any(r.read_error for r in results):
+        return 2
+    return 1 if any(r.errors for r in results) else 0
+
+
+def show(results: list[FileResult], out: Console) -> None:
+    t = Table("File", "Form", "Result", "Errors", "Queries", title="SafeContext check")
+    for r in results:
+        status = r.status
+        t.add_row(str(r.path), r.form_id or "-", f"[{_STYLE[status]}]{status}[/]",
+                  str(len(r.errors)), str(len(r.queries)))
+    out.print(t)
+    detailed = len(results) <= _SHOW_ALL_UP_TO
+    for r in results:
+        if r.read_error:
+            out.print(f"[red]{r.path}: {_esc(r.read_error)}[/]")
+        elif r.problems and detailed:
+            out.print(f"[bold]{r.path}[/]")
+            for p in r.problems:
+                out.print(f"  [{'red' if p.severity == 'error' else 'yellow'}]{p.severity:5}[/] {_esc(str(p))}")
+    counts = {s: sum(r.status == s for r in results) for s in _STYLE}
+    out.print(f"{len(results)} file(s): {counts['valid']} valid, {counts['queries']} valid with queries, "
+              f"{counts['errors']} with errors, {counts['unreadable']} unreadable.")
+    if not detailed and any(r.problems for r in results):
+        out.print("Too many files to list every problem here: use --json FILE or --annotate DIR.")
+
+
+def _esc(s: str) -> str:
+    from rich.markup import escape
+
+    return escape(s)

@@ -1,0 +1,163 @@
+"""The `safecontext` command line. Every command is a thin layer over the same core functions."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="SafeContext: check, file and count peer-on-peer abuse referral forms.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ConfigOpt = typer.Option(None, "--config", "-c", help="Configuration file (default: $SAFECONTEXT_CONFIG, "
+                         "./safecontext.toml, your user config, else the built-in demo).")
+
+
+class Exit(Exception):
+    """Stop with a message for the user and an exit code (no traceback)."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.code = code
+
+
+def _config(path):
+    from addin.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as e:
+        raise Exit(str(e))
+
+
+def _form(form_id: str):
+    from addin.forms import FORM_IDS, get_form
+
+    if form_id not in FORM_IDS:
+        raise Exit(f"unknown form '{form_id}'. Forms: {', '.join(FORM_IDS)}.")
+    return get_form(form_id)
+
+
+@app.command()
+def new(form: str = typer.Argument(..., help="fap-referral or pgi"),
+        path: Path = typer.Argument(..., help="Where to write the blank workbook (.xlsx)."),
+        force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+        config: Optional[Path] = ConfigOpt):
+    """Write a blank data-entry workbook for a form."""
+    from addin.forms.blank import write_blank
+
+    f = _form(form)
+    if path.suffix.lower() != ".xlsx":
+        raise Exit(f"{path}: the file name must end in .xlsx.")
+    if path.exists() and not force:
+        raise Exit(f"{path}: already exists. Choose another name or add --force to overwrite it.")
+    write_blank(f, path, _config(config))
+    out.print(f"Wrote a blank {f.title} to {path}")
+
+
+@app.command()
+def fields(form: str = typer.Argument(..., help="fap-referral or pgi"),
+           as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+           config: Optional[Path] = ConfigOpt):
+    """The data dictionary: every field and table of a form."""
+    from addin.forms.dictionary import data_dictionary
+
+    entries = data_dictionary(_form(form), _config(config))
+    if as_json:
+        print(json.dumps(entries, indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    t = Table("id", "label", "section", "type", "required", "personal", "defined name", show_lines=False)
+    for e in entries:
+        t.add_row(e["id"], e["label"], e["section"], e["type"], "yes" if e["required"] else "",
+                  "yes" if e["personal"] else "", e["defined_name"])
+    out.print(t)
+
+
+@app.command()
+def rules(form: str = typer.Argument(..., help="fap-referral or pgi"),
+          as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")):
+    """Every rule a form is checked against: code, severity and what it checks."""
+    from addin.validators import all_rules
+
+    listed = [{"code": r.code, "severity": r.severity, "checks": r.title} for r in all_rules(_form(form))]
+    if as_json:
+        print(json.dumps(listed, indent=2))
+        return
+    from rich.table import Table
+
+    t = Table("code", "severity", "checks")
+    for r in listed:
+        t.add_row(r["code"], r["severity"], r["checks"])
+    out.print(t)
+
+
+@app.command()
+def validate(paths: List[Path] = typer.Argument(..., help="Workbooks or folders of workbooks."),
+             annotate: Optional[Path] = typer.Option(None, "--annotate", help="Write a marked-up copy of each "
+                                                     "file with problems into this folder."),
+             json_file: Optional[Path] = typer.Option(None, "--json", help="Write every problem to this JSON file."),
+             form: Optional[str] = typer.Option(None, "--form", help="Refuse files that are not this form."),
+             config: Optional[Path] = ConfigOpt):
+    """Check forms. Exit 0: all valid (queries allowed); 1: a form has errors; 2: a file could not be read."""
+    from addin.checks.report import run_validate
+
+    if form:
+        _form(form)
+    code = run_validate(paths, _config(config), out, err, annotate=annotate, json_file=json_file, expect=form)
+    raise typer.Exit(code)
+
+
+@app.command()
+def init(path: Optional[Path] = typer.Argument(None, help="Where to write the configuration "
+                                               "(default: your user configuration file)."),
+         force: bool = typer.Option(False, "--force", help="Overwrite an existing file.")):
+    """Write a commented configuration file to edit: authority, schools, wards, terms, store."""
+    from addin.config import default_path, demo_text
+
+    path = path or default_path()
+    if path.exists() and not force:
+        raise Exit(f"{path}: already exists. Edit it, or add --force to start again.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(demo_text(), encoding="utf-8")
+    out.print(f"Wrote {path}. Replace the fictional authority, schools and wards with your own.")
+
+
+@app.command()
+def demo(folder: Path = typer.Argument(Path("safecontext-demo"), help="Where to write the demo."),
+         seed: int = typer.Option(2026, help="Random seed for the synthetic data.")):
+    """Make a synthetic term of forms (fictional people), check them and write the results."""
+    from addin.demo import run_demo
+
+    run_demo(folder, seed, out, err)
+
+
+def main() -> None:
+    try:
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except Exit as e:
+        err.print(f"safecontext: {e}", markup=False)
+        sys.exit(e.code)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except Exception as e:  # click usage errors and anything unforeseen: one line, no traceback
+        if hasattr(e, "show") and hasattr(e, "exit_code"):  # click's usage errors (typer vendors click)
+            e.show()
+            sys.exit(e.exit_code)
+        if type(e).__name__ == "Abort":
+            err.print("Aborted.")
+            sys.exit(130)
+        err.print(f"safecontext: unexpected error ({type(e).__name__}). Please report it with the command "
+                  "you ran; no data was changed.", markup=False)
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()
