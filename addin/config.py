@@ -34,6 +34,11 @@ def demo_text() -> str:
     return resources.files("addin").joinpath("demo_config.toml").read_text(encoding="utf-8")
 
 
+def demo_config() -> Config:
+    """The built-in fictional authority, whatever configuration the user has."""
+    return _parse(demo_text(), None)
+
+
 def default_path() -> Path:
     """Where `safecontext init` writes and the tools look when nothing else is said."""
     base = os.environ.get("APPDATA") or os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"

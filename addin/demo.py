@@ -1,0 +1,269 @@
+"""`safecontext demo`: a synthetic term of fictional referrals, checked as a coordinator would.
+
+Every person, school, ward and postcode here is invented. The generator is seeded, so the
+same seed and date give the same forms.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections import Counter
+from pathlib import Path
+
+from addin.config import Config, demo_config
+from addin.forms import get_form
+from addin.forms.codes import ETHNICITY
+from addin.validators.common import with_check_letter
+
+FIRST = ("Aiden", "Amara", "Ben", "Chloe", "Daniel", "Ella", "Femi", "Grace", "Hassan", "Isla", "Jayden",
+         "Kai", "Leah", "Mason", "Nia", "Omar", "Priya", "Quinn", "Reece", "Sofia", "Tyler", "Yusuf", "Zara")
+LAST = ("Adeyemi", "Brown", "Clarke", "Davies", "Evans", "Fraser", "Green", "Hughes", "Iqbal", "Jones",
+        "Khan", "Lewis", "Mensah", "Nowak", "Okafor", "Patel", "Roberts", "Smith", "Taylor", "Walker")
+CONCERN_RATES = {  # share of referrals with each concern (seed 002: "over a third" relate to p-o-p abuse)
+    "concern_cse": 0.12, "concern_serious_youth_violence": 0.10, "concern_gangs": 0.09,
+    "concern_hsb": 0.08, "concern_relationship_abuse": 0.06, "concern_sexual_bullying": 0.08,
+    "concern_missing_education": 0.12, "concern_missing_home": 0.10,
+}
+CONTEXT_TEXT = {
+    "peer_info": ("Spends time with an older group after school; role appears to be a follower.",
+                  "Isolated in class, recently lost a friendship group.",
+                  "Named as a leader in a group linked to incidents on the bus."),
+    "school_info": ("Linked to two other incidents in Year 9 this term.",
+                    "Concerns about sexualised comments in corridors.", ""),
+    "neighbourhood_info": ("Assaulted on the journey to school in the park by the station.",
+                           "Reports of gang activity near home; avoids the high street.", ""),
+    "peer_response": ("Peer mentoring offered; referral to youth service.", "Restorative meeting held.", ""),
+    "school_response": ("Safeguarding lead informed; staff briefed.", "Behaviour plan agreed with parents.", ""),
+}
+
+
+def _date_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
+    return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
+
+
+def _dob_for(rng: random.Random, year_group: int, on: dt.date) -> dt.date:
+    """A date of birth that puts a child in `year_group` in the school year of `on`."""
+    start = on.year if on.month >= 9 else on.year - 1
+    born_after = dt.date(start - year_group - 5, 9, 1)  # age (year_group + 4) on 31 August `start`
+    return born_after + dt.timedelta(days=rng.randrange(365))
+
+
+def synthetic_referral(rng: random.Random, config: Config, referral_date: dt.date, number: int):
+    """A complete, valid FAP referral: (values, tables)."""
+    year = rng.choice((7, 8, 8, 9, 9, 9, 10, 10, 10, 11))
+    ward_i = rng.randrange(len(config.wards))
+    v = {
+        "referral_date": referral_date,
+        "child_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+        "upn": with_check_letter(f"999{rng.randrange(10**9):09d}"),
+        "date_of_birth": _dob_for(rng, year, referral_date),
+        "gender": rng.choice(("Male", "Male", "Male", "Female")),
+        "year_group": year,
+        "ethnicity": rng.choices(ETHNICITY, weights=[40, 2, 1, 1, 6, 4, 3, 3, 3, 5, 6, 4, 3, 5, 8, 2, 1, 2, 1, 1])[0],
+        "school": config.schools[min(int(rng.paretovariate(1.2)) - 1, len(config.schools) - 1)],
+        "postcode": f"AS{ward_i % 9 + 1} {rng.randrange(10)}{rng.choice('ABDEFGHJ')}{rng.choice('LNPQRSTU')}",
+        "ward": config.wards[ward_i],
+        "referral_reason": "At risk of permanent exclusion following repeated incidents; managed move requested.",
+        "open_to_social_care": rng.random() < 0.3,
+        "early_help": rng.random() < 0.5,
+        "child_protection": rng.random() < 0.1,
+        "referral_number": f"FAP-{referral_date.year}-{number:04d}",
+        "referred_by": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+        "referrer_email": "safeguarding@school.example.org",
+        "date_completed": referral_date,
+        "attendance_pct": 0.0,
+        "full_time_expected": rng.random() < 0.8,
+    }
+    for field, rate in CONCERN_RATES.items():
+        v[field] = rng.random() < rate
+    if v["concern_gangs"] and rng.random() < 0.6:
+        v["concern_serious_youth_violence"] = True
+    if any(v[f] for f in CONCERN_RATES):
+        for field, texts in CONTEXT_TEXT.items():
+            v[field] = rng.choice(texts) or None
+        v["peer_info"] = rng.choice(CONTEXT_TEXT["peer_info"])
+    if v["open_to_social_care"]:
+        v["social_care_contact_name"] = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        v["social_care_contact_phone"] = "020 7946 0" + f"{rng.randrange(1000):03d}"
+    if rng.random() < 0.4:
+        v["vulnerable_group"] = True
+        for tick in rng.sample(("vulnerable_fsm", "vulnerable_eal", "vulnerable_young_carer",
+                                "vulnerable_looked_after", "vulnerable_school_refuser"), rng.randint(1, 2)):
+            v[tick] = True
+    else:
+        v["vulnerable_group"] = False
+    attendance = float(rng.randint(55, 97))
+    authorised = float(rng.randint(1, int(100 - attendance) - 1)) if attendance < 98 else 0.0
+    v.update(attendance_pct=attendance, authorised_absence_pct=authorised,
+             unauthorised_absence_pct=round(100 - attendance - authorised, 1))
+    for tick in rng.sample([f.id for f in get_form("fap-referral").fields if f.id.startswith("fap_")
+                            and f.type == "tick"], rng.randint(1, 2)):
+        v[tick] = True
+    v[rng.choice(("provision_mainstream_requested", "provision_pru_respite_requested",
+                  "provision_alternative_requested"))] = True
+    exclusions = []
+    for _ in range(rng.choice((0, 0, 1, 2))):
+        start = _date_between(rng, referral_date - dt.timedelta(days=200), referral_date - dt.timedelta(days=10))
+        start += dt.timedelta(days=(7 - start.weekday()) % 7 if start.weekday() > 4 else 0)
+        days = rng.choice((1, 2, 3, 5))
+        end = start + dt.timedelta(days=days - 1 + 2 * ((start.weekday() + days - 1) // 5))
+        exclusions.append({"date_from": start, "date_to": end, "days": days,
+                           "reason": rng.choice(("Persistent disruptive behaviour", "Physical assault against a pupil",
+                                                 "Verbal abuse against an adult"))})
+    tables = {
+        "parents_carers": [{"name": f"{rng.choice(FIRST)} {v['child_name'].split()[1]}",
+                            "relationship": rng.choice(("Mother", "Father", "Grandmother", "Foster carer")),
+                            "phone": f"07700 900{rng.randrange(1000):03d}", "postcode": v["postcode"],
+                            "primary_carer": True}],
+        "exclusions": exclusions,
+        "previous_schools": [{"school_name": rng.choice(config.schools), "date_from": dt.date(referral_date.year - 2, 9, 1),
+                              "date_to": dt.date(referral_date.year - 1, 7, 20)}] if rng.random() < 0.4 else [],
+    }
+    return v, tables
+
+
+def _bad_date(v, t):
+    v["date_of_birth"] = "31/02/2012"
+
+
+def _maybe(v, t):
+    v["open_to_social_care"] = "maybe"
+
+
+def _bad_upn(v, t):
+    upn = v["upn"]
+    v["upn"] = ("B" if upn[0] != "B" else "C") + upn[1:]
+
+
+def _no_school(v, t):
+    v["school"] = None
+
+
+def _attendance(v, t):
+    v["unauthorised_absence_pct"] = round(v["unauthorised_absence_pct"] + 12, 1)
+
+
+def _reversed_exclusion(v, t):
+    t["exclusions"] = [{"date_from": v["referral_date"] - dt.timedelta(days=20),
+                        "date_to": v["referral_date"] - dt.timedelta(days=27), "days": 2, "reason": "Assault"}]
+
+
+def _no_contact(v, t):
+    v["open_to_social_care"] = True
+    v["social_care_contact_name"] = None
+
+
+def _year_mismatch(v, t):
+    v["year_group"] = 11 if v["year_group"] < 11 else 10
+
+
+def _bad_email(v, t):
+    v["referrer_email"] = "safeguarding@school"
+
+
+def _typed_text(v, t):  # what people type: all accepted, so the form stays valid
+    v["referral_date"] = v["referral_date"].strftime("%-d/%-m/%Y")
+    v["attendance_pct"] = f"{v['attendance_pct']}%"
+    v["open_to_social_care"] = "Y" if v["open_to_social_care"] is True else "n"
+
+
+MISTAKES = (_bad_date, _maybe, _bad_upn, _no_school, _attendance, _reversed_exclusion, _no_contact,
+            _year_mismatch, _bad_email)
+
+
+def synthetic_pgi(rng: random.Random, on: dt.date, mistake: bool):
+    aware = rng.random() < 0.8
+    v = {"requester_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+         "requester_agency": rng.choice(("Youth offending team", "Children's social care", "CSE service")),
+         "provider_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+         "provider_agency": rng.choice(("Education provider (mainstream)", "Education provider (alternative)",
+                                        "Youth service")),
+         "young_person_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+         "assessment_type": rng.choice(("Social care assessment", "Asset Plus", "CSE service assessment")),
+         "date_requested": on, "date_returned": on + dt.timedelta(days=rng.randint(3, 15)),
+         "aware_of_peers": aware}
+    peers = []
+    if aware:
+        v.update(peer_network=rng.choice(("Many peer relationships", "A small number")),
+                 negative_influence="One older peer appears to encourage risk-taking after school.",
+                 follows_peers="Tends to follow the older peer's lead.")
+        peers = [{"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "setting": rng.choice(("Same school", "Youth club"))}
+                 for _ in range(rng.randint(1, 4))]
+    if mistake:
+        if aware:
+            peers = []  # query: aware but no peers named
+        else:
+            v["other_information"] = "Seen with a group at the park."  # error: No means the rest is empty
+    return v, {"peers": peers}
+
+
+def write_term(folder: Path, config: Config, rng: random.Random, start: dt.date, end: dt.date,
+               n_fap: int, n_pgi: int, first_number: int = 1, mistake_rate: float = 0.25) -> list[Path]:
+    """Write a term's synthetic FAP referrals and PGIs; return the paths."""
+    from addin.forms.fill import Filler
+
+    fap, pgi = Filler(get_form("fap-referral"), config), Filler(get_form("pgi"), config)
+    paths = []
+    for i in range(n_fap):
+        values, tables = synthetic_referral(rng, config, _date_between(rng, start, end), first_number + i)
+        roll = rng.random()
+        if roll < mistake_rate:
+            rng.choice(MISTAKES)(values, tables)
+        elif roll < mistake_rate + 0.1:
+            _typed_text(values, tables)
+        paths.append(fap.save(folder / "fap" / f"referral-{first_number + i:04d}.xlsx", values, tables))
+    for i in range(n_pgi):
+        values, tables = synthetic_pgi(rng, _date_between(rng, start, end), rng.random() < 0.3)
+        paths.append(pgi.save(folder / "pgi" / f"pgi-{i + 1:03d}.xlsx", values, tables))
+    return paths
+
+
+def demo_term(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The school term the demo fills: the latest one begun by today, up to yesterday."""
+    starts = [dt.date(today.year, 9, 1), dt.date(today.year, 4, 1), dt.date(today.year, 1, 1)]
+    start = next((s for s in starts if s < today), dt.date(today.year - 1, 9, 1))
+    end = min(today - dt.timedelta(days=1), {9: dt.date(start.year, 12, 31), 4: dt.date(start.year, 8, 31),
+                                             1: dt.date(start.year, 3, 31)}[start.month])
+    return start, max(start, end)
+
+
+def run_demo(folder: Path, seed: int, out, err, today: dt.date | None = None) -> None:
+    from addin.checks.annotate import annotated_copy
+    from addin.checks.report import problem_dicts, progress_bar
+    from addin.checks.run import check_files
+
+    config = demo_config()
+    rng = random.Random(seed)
+    start, end = demo_term(today or dt.date.today())
+    forms = folder / "forms"
+    out.print(f"Writing 135 synthetic forms (fictional people) for {start:%d/%m/%Y} to {end:%d/%m/%Y} in {forms}")
+    paths = write_term(forms, config, rng, start, end, 120, 15)
+    with progress_bar(err, len(paths)) as bar:
+        task = bar.add_task("Checking", total=len(paths))
+        results = check_files(paths, config, advance=lambda: bar.advance(task))
+    checked = folder / "checked"
+    with progress_bar(err, len(results)) as bar:
+        task = bar.add_task("Annotating", total=len(results))
+        for r in results:
+            if r.problems:
+                annotated_copy(r.path, r.problems, checked)
+            bar.advance(task)
+    report = folder / "validation-report.json"
+    report.write_text(json.dumps(problem_dicts(results), indent=2, ensure_ascii=False), encoding="utf-8")
+    summary = _summary(results)
+    (folder / "validation-summary.txt").write_text(summary, encoding="utf-8")
+    out.print(summary, markup=False)
+    out.print(f"Annotated copies of forms with problems: {checked}\nEvery problem as JSON: {report}")
+
+
+def _summary(results) -> str:
+    status = Counter(r.status for r in results)
+    forms = Counter(r.form_id for r in results)
+    codes = Counter(p.code for r in results for p in r.problems)
+    lines = [f"Checked {len(results)} forms: {forms['fap-referral']} FAP referrals, {forms['pgi']} PGIs.",
+             f"  valid: {status['valid']}, valid with queries: {status['queries']}, "
+             f"with errors: {status['errors']}, unreadable: {status['unreadable']}",
+             "Most common problems:"]
+    lines += [f"  {code}: {n}" for code, n in codes.most_common(8)]
+    return "\n".join(lines) + "\n"
