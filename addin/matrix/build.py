@@ -1,0 +1,237 @@
+"""The termly data matrix of need: exact counts from filed referrals, as named tables.
+
+Input is one row per current referral (field ids as columns, plus `term`), as the store gives
+it; output is a list of sheets, each a list of blocks (a titled DataFrame of counts). Disclosure
+control is applied afterwards (publishable.py), so the arithmetic here stays exact and simple.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from addin.forms import get_form
+from addin.forms.codes import ETHNICITY_GROUPS, ethnicity_group
+from addin.forms.fap_referral import CONCERNS
+
+POP_CONCERNS = [c for c in CONCERNS if c.startswith("concern_")]  # the eight peer-on-peer abuse ticks
+ANY = "Any peer-on-peer abuse concern"
+REFERRALS = "Referrals"
+NOT_RECORDED = "Not recorded"
+CONTEXT_ROWS = {
+    "peer_info": "Peer group information recorded",
+    "school_info": "School information recorded",
+    "neighbourhood_info": "Neighbourhood information recorded",
+    "home_info": "Home environment information recorded",
+    "_any_response": "School response recorded (any context)",
+    "_agency_any": "Other agencies involved (current)",
+}
+AGENCIES = ("YOS", "Police", "CAMHS", "Education Psychology", "Other")
+
+
+@dataclass
+class Block:
+    """A table of counts. `additive_cols`: column totals are sums of the rows (each referral is in one row)."""
+
+    title: str
+    counts: pd.DataFrame
+    row_totals: pd.Series | None = None      # shown in a last column named REFERRALS
+    col_totals: pd.Series | None = None      # shown in a last row "Total"
+    grand_total: int | None = None
+    additive_rows: bool = False
+    additive_cols: bool = True
+    heat: bool = True
+    note: str = ""
+    chart: str | None = None                 # "bar" or "line"
+
+
+@dataclass
+class Sheet:
+    name: str
+    blocks: list[Block] = field(default_factory=list)
+    lines: list[tuple[str, object]] = field(default_factory=list)  # label/value lines above the blocks
+
+
+def _labels() -> dict[str, str]:
+    form = get_form("fap-referral")
+    return {f.id: f.label for f in form.fields}
+
+
+def concern_labels() -> dict[str, str]:
+    return dict(CONCERNS)
+
+
+def prepare(df: pd.DataFrame, agencies: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Booleans as bools, derived columns for grouping, one row per referral."""
+    df = df.copy()
+    for c in list(CONCERNS) + [f for f in df.columns if f.startswith(("vulnerable_", "fap_", "provision_"))]:
+        if c in df.columns:
+            df[c] = df[c].fillna(False).astype(bool)
+    df[ANY] = df[POP_CONCERNS].any(axis=1)
+    df["_school"] = df["school"].fillna(NOT_RECORDED)
+    df["_ward"] = df["ward"].fillna(NOT_RECORDED)
+    df["_gender"] = df["gender"].fillna(NOT_RECORDED)
+    df["_ethnicity"] = df["ethnicity"].map(ethnicity_group)
+    df["_year"] = df["year_group"].map(lambda y: NOT_RECORDED if pd.isna(y) else f"Year {int(y)}")
+    responses = [c for c in df.columns if c.endswith("_response")]
+    df["_any_response"] = df[responses].notna().any(axis=1) if responses else False
+    for c in ("peer_info", "school_info", "neighbourhood_info", "home_info"):
+        df[c] = df[c].notna() if c in df.columns else False
+    for a in AGENCIES:
+        df[f"_agency_{a}"] = False
+    if agencies is not None and len(agencies):
+        current = agencies[agencies["status"].fillna("") == "Current"].copy()
+        current["_agency"] = current["agency"].fillna("Other").map(lambda a: a if a in AGENCIES else "Other")
+        for a in AGENCIES:
+            ids = set(current.loc[current["_agency"] == a, "referral_id"])
+            df[f"_agency_{a}"] = df["referral_id"].isin(ids)
+    df["_agency_any"] = df[[f"_agency_{a}" for a in AGENCIES]].any(axis=1)
+    return df
+
+
+def by_concern(df: pd.DataFrame, key: str, order: list[str] | None, row_label: str) -> Block:
+    """Rows = values of `key`; columns = concerns + any; row total = referrals in that row."""
+    cols = POP_CONCERNS + [ANY, "open_to_social_care"]
+    g = df.groupby(key)[cols].sum().astype(int)
+    rows = list(order or []) + sorted(set(g.index) - set(order or []))
+    g = g.reindex(rows, fill_value=0)
+    g.columns = [concern_labels().get(c, c) for c in cols]
+    g.index.name = row_label
+    refs = df.groupby(key).size().reindex(rows, fill_value=0).astype(int)
+    return Block(f"Referrals by {row_label.lower()} and concern", g, row_totals=refs, col_totals=g.sum().astype(int), grand_total=int(len(df)))
+
+
+def overlaps(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """UpSet-style combination counts (referrals with at least one concern) and concern co-occurrence."""
+    labels = [concern_labels()[c] for c in POP_CONCERNS]
+    ticks = df[POP_CONCERNS].astype(bool)
+    ticks.columns = labels
+    some = ticks[ticks.any(axis=1)]
+    if len(some):
+        combos = some.value_counts().reset_index(name=REFERRALS)
+    else:
+        combos = pd.DataFrame(columns=labels + [REFERRALS])
+    combos["Concerns"] = combos[labels].sum(axis=1).astype(int) if len(combos) else []
+    combos = combos.sort_values([REFERRALS, "Concerns"], ascending=[False, True]).reset_index(drop=True)
+    m = ticks.astype(int)
+    co = (m.T @ m).astype(int)
+    co.index.name = "Concern"
+    return combos, co
+
+
+def build(df: pd.DataFrame, term: str, trend_terms: list[str], config, agencies: pd.DataFrame | None = None,
+          queries: pd.Series | None = None) -> list[Sheet]:
+    """Every sheet of the matrix for `term`; `df` holds the referrals of `trend_terms` (current included)."""
+    all_terms = prepare(df, agencies)
+    cur = all_terms[all_terms["term"] == term]
+    labels = _labels()
+    sheets = []
+
+    # Summary
+    n = len(cur)
+    any_n = int(cur[ANY].sum())
+    concern_totals = pd.Series({concern_labels()[c]: int(cur[c].sum()) for c in CONCERNS})
+    summary = Sheet("Summary")
+    summary.lines = [("Authority", config.authority), ("Term", term), ("Referrals", n),
+                     (ANY, any_n), ("Share with any peer-on-peer abuse concern", _share(any_n, n))]
+    prev = [t for t in trend_terms if t < term]
+    if prev:
+        p = all_terms[all_terms["term"] == prev[-1]]
+        summary.lines += [(f"Referrals in {prev[-1]}", len(p)), ("Change in referrals", n - len(p)),
+                          (f"{ANY} in {prev[-1]}", int(p[ANY].sum())),
+                          ("Change in referrals with any concern", any_n - int(p[ANY].sum()))]
+    top = concern_totals.drop(concern_labels()["open_to_social_care"]).sort_values(ascending=False, kind="stable")
+    summary.lines += [(f"Most common concern {i}", f"{k}") for i, k in enumerate(top.index[:3], start=1) if top[k] > 0]
+    cfr = concern_totals.to_frame(REFERRALS)
+    cfr.index.name = "Concern"
+    summary.blocks.append(Block("Referrals by concern", cfr, additive_cols=False, chart="bar",
+                                note="A referral can have several concerns, so these do not add up to the "
+                                     "number of referrals."))
+    sheets.append(summary)
+
+    sheets.append(Sheet("Schools", [by_concern(cur, "_school", list(config.schools), "School")]))
+    sheets.append(Sheet("Wards", [by_concern(cur, "_ward", list(config.wards), "Ward")]))
+    eth_order = list(dict.fromkeys(ETHNICITY_GROUPS.values()))
+    sheets.append(Sheet("Demographics", [
+        by_concern(cur, "_gender", ["Male", "Female"], "Gender"),
+        by_concern(cur, "_ethnicity", eth_order, "Ethnicity group"),
+        by_concern(cur, "_year", [f"Year {y}" for y in range(7, 12)], "Year group"),
+    ]))
+
+    combos, co = overlaps(cur)
+    combo_counts = combos[[REFERRALS]].copy()
+    combo_counts.index = [" + ".join(c for c in co.columns if row[c]) for _, row in combos.iterrows()]
+    combo_counts.index.name = "Combination of concerns"
+    sheets.append(Sheet("Overlaps", [
+        Block("Referrals by combination of concerns (each referral counted once)", combo_counts,
+              col_totals=pd.Series({REFERRALS: int(combo_counts[REFERRALS].sum())}), heat=False,
+              note="Only referrals with at least one peer-on-peer abuse concern."),
+        Block("Concern co-occurrence (referrals with both; the diagonal is each concern's total)", co,
+              additive_cols=False),
+    ]))
+
+    ctx_cols = ["All referrals"] + [concern_labels()[c] for c in POP_CONCERNS]
+    ctx_rows = dict(CONTEXT_ROWS) | {f"_agency_{a}": f"Agency involved (current): {a}" for a in AGENCIES}
+    ctx = pd.DataFrame(0, index=list(ctx_rows.values()), columns=ctx_cols)
+    for src, label in ctx_rows.items():
+        ctx.loc[label, "All referrals"] = int(cur[src].sum())
+        for c in POP_CONCERNS:
+            ctx.loc[label, concern_labels()[c]] = int((cur[src] & cur[c]).sum())
+    ctx.index.name = "Contextual information"
+    col_n = pd.Series({"All referrals": n} | {concern_labels()[c]: int(cur[c].sum()) for c in POP_CONCERNS})
+    sheets.append(Sheet("Contexts", [Block("Contextual information recorded, by concern", ctx.astype(int),
+                                           col_totals=col_n, additive_cols=False,
+                                           note="Total row: referrals with that concern.")]))
+
+    vul = [f for f in cur.columns if f.startswith("vulnerable_") and f != "vulnerable_group"]
+    vtab = pd.DataFrame({"All referrals": [int(cur[v].sum()) for v in vul]}, index=[labels[v] for v in vul])
+    for c in POP_CONCERNS:
+        vtab[concern_labels()[c]] = [int((cur[v] & cur[c]).sum()) for v in vul]
+    vtab.index.name = "Vulnerable group"
+    fap = [f for f in cur.columns if f.startswith("fap_") and f in labels and f != "fap_reason"]
+    ftab = pd.DataFrame({REFERRALS: [int(cur[f].sum()) for f in fap]}, index=[labels[f] for f in fap])
+    ftab.index.name = "Fair Access protocol category"
+    prov_rows = {"mainstream": "Placement at mainstream school", "pru_respite": "Respite place in PRU",
+                 "alternative": "Alternative provision", "other": "Other"}
+    ptab = pd.DataFrame({col: [int(cur.get(f"provision_{k}_{suffix}", pd.Series(dtype=bool)).sum())
+                               for k in prov_rows]
+                         for col, suffix in (("Requested", "requested"), ("Placement agreed", "agreed"),
+                                             ("PRU support", "pru_support"), ("School costs", "school_costs"))},
+                        index=list(prov_rows.values()))
+    ptab.index.name = "Provision"
+    sheets.append(Sheet("Groups & provision", [
+        Block("Vulnerable groups by concern", vtab.astype(int), col_totals=col_n, additive_cols=False,
+              note="Total row: referrals with that concern."),
+        Block("Fair Access protocol categories", ftab, additive_cols=False, heat=False,
+              note="A referral can be in several categories."),
+        Block("Provision requested and agreed", ptab, additive_cols=False, heat=False),
+    ]))
+
+    trend_rows = {}
+    for t in trend_terms:
+        d = all_terms[all_terms["term"] == t]
+        trend_rows[t] = {REFERRALS: len(d), ANY: int(d[ANY].sum())} | {
+            concern_labels()[c]: int(d[c].sum()) for c in CONCERNS}
+    trend = pd.DataFrame.from_dict(trend_rows, orient="index").astype(int)
+    trend.index.name = "Term"
+    sheets.append(Sheet("Trend", [Block("Referrals and concerns by term", trend, additive_cols=False,
+                                        heat=False, chart="line")]))
+
+    dq = Sheet("Data quality")
+    with_queries = int((queries.reindex(cur.index).fillna(0) > 0).sum()) if queries is not None else None
+    dq.lines = [("Referrals filed", n)] + ([("Filed with queries to check", with_queries)]
+                                          if with_queries is not None else [])
+    form = get_form("fap-referral")
+    optional = [f for f in form.fields if not f.required and f.type != "tick" and f.id in cur.columns]
+    raw_cur = df.loc[cur.index]
+    blanks = pd.Series({f.label: int(raw_cur[f.id].isna().sum()) for f in optional}).sort_values(ascending=False,
+                                                                                           kind="stable")
+    btab = blanks.head(15).to_frame("Referrals with it blank")
+    btab.index.name = "Field"
+    dq.blocks.append(Block("Fields most often blank (optional fields)", btab, additive_cols=False, heat=False))
+    sheets.append(dq)
+    return sheets
+
+
+def _share(k: int, n: int) -> str:
+    return f"{100 * k / n:.1f}%" if n else "-"

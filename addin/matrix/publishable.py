@@ -1,0 +1,73 @@
+"""Disclosure control applied to a built matrix: what may leave the panel."""
+from __future__ import annotations
+
+import pandas as pd
+
+from addin.matrix.build import ANY, REFERRALS, Block, Sheet
+from addin.suppression import suppress_series, suppress_table
+
+OTHER_COMBINATIONS = "All other combinations"
+CHANGE_PREFIX = "Change"
+
+
+def _small(v, threshold: int) -> bool:
+    return isinstance(v, (int,)) and not isinstance(v, bool) and 0 < v < threshold
+
+
+def publishable(sheets: list[Sheet], threshold: int) -> list[Sheet]:
+    """A copy of `sheets` with every count suppressed as the rules say; exact sheets are untouched."""
+    return [Sheet(s.name, [_block(b, threshold, s.name) for b in s.blocks], _lines(s.lines, threshold))
+            for s in sheets]
+
+
+def _lines(lines, threshold):
+    """Counts on summary lines: 1..threshold-1 become c; a change or share made from a hidden count too."""
+    out, hidden = [], set()
+    values = dict(lines)
+    for label, value in lines:
+        if _small(value, threshold):
+            hidden.add(label)
+    for label, value in lines:
+        if label in hidden:
+            out.append((label, "c"))
+        elif label.startswith(CHANGE_PREFIX) and _change_hidden(label, values, hidden):
+            out.append((label, "c"))
+        elif label.startswith("Share") and (ANY in hidden or REFERRALS in hidden):
+            out.append((label, "c"))
+        else:
+            out.append((label, value))
+    return out
+
+
+def _change_hidden(label: str, values: dict, hidden: set) -> bool:
+    """A change is hidden when either of the two counts it is made from is hidden."""
+    if "any concern" in label:
+        keys = [k for k in values if k.startswith(ANY)]
+    else:
+        keys = [k for k in values if k.startswith(REFERRALS)]
+    return any(k in hidden for k in keys)
+
+
+def _block(b: Block, threshold: int, sheet: str) -> Block:
+    if sheet == "Overlaps" and b.counts.columns.tolist() == [REFERRALS]:
+        return _combinations(b, threshold)
+    s = suppress_table(b.counts, threshold, row_totals=b.row_totals, col_totals=b.col_totals,
+                       grand_total=b.grand_total, additive_rows=b.additive_rows, additive_cols=b.additive_cols)
+    return Block(b.title, s.cells, row_totals=s.row_totals if b.row_totals is not None else None,
+                 col_totals=s.col_totals if b.col_totals is not None else None,
+                 grand_total=s.grand_total if b.grand_total is not None else None,
+                 additive_rows=b.additive_rows, additive_cols=b.additive_cols, heat=b.heat, note=b.note,
+                 chart=b.chart)
+
+
+def _combinations(b: Block, threshold: int) -> Block:
+    """Rare combinations are pooled into one row, so no single unusual combination is shown."""
+    counts = b.counts[REFERRALS]
+    keep = counts[counts >= threshold]
+    pooled = int(counts[counts < threshold].sum())
+    series = pd.concat([keep, pd.Series({OTHER_COMBINATIONS: pooled})]) if pooled else keep.copy()
+    series.index.name = b.counts.index.name
+    shown, total = suppress_series(series.astype(int), threshold, total=int(counts.sum()), additive=True)
+    table = shown.to_frame(REFERRALS)
+    return Block(b.title, table, col_totals=pd.Series({REFERRALS: total}), heat=False,
+                 note=b.note + f" Combinations of fewer than {threshold} referrals are pooled.")
