@@ -140,6 +140,8 @@ def build(df: pd.DataFrame, term: str, trend_terms: list[str], config, agencies:
         summary.lines += [(f"Referrals in {prev[-1]}", len(p)), ("Change in referrals", n - len(p)),
                           (f"{ANY} in {prev[-1]}", int(p[ANY].sum())),
                           ("Change in referrals with any concern", any_n - int(p[ANY].sum()))]
+    summary.lines += [("Referrals with two or more concerns", int((cur[POP_CONCERNS].sum(axis=1) >= 2).sum())),
+                      ("Schools with referrals", int(cur["school"].nunique()))]
     top = concern_totals.drop(concern_labels()["open_to_social_care"]).sort_values(ascending=False, kind="stable")
     summary.lines += [(f"Most common concern {i}", f"{k}") for i, k in enumerate(top.index[:3], start=1) if top[k] > 0]
     cfr = concern_totals.to_frame(REFERRALS)
@@ -170,21 +172,23 @@ def build(df: pd.DataFrame, term: str, trend_terms: list[str], config, agencies:
               additive_cols=False),
     ]))
 
-    ctx_cols = ["All referrals"] + [concern_labels()[c] for c in POP_CONCERNS]
+    ctx_cols = ["All referrals", ANY] + [concern_labels()[c] for c in POP_CONCERNS]
     ctx_rows = dict(CONTEXT_ROWS) | {f"_agency_{a}": f"Agency involved (current): {a}" for a in AGENCIES}
     ctx = pd.DataFrame(0, index=list(ctx_rows.values()), columns=ctx_cols)
     for src, label in ctx_rows.items():
         ctx.loc[label, "All referrals"] = int(cur[src].sum())
+        ctx.loc[label, ANY] = int((cur[src] & cur[ANY]).sum())
         for c in POP_CONCERNS:
             ctx.loc[label, concern_labels()[c]] = int((cur[src] & cur[c]).sum())
     ctx.index.name = "Contextual information"
-    col_n = pd.Series({"All referrals": n} | {concern_labels()[c]: int(cur[c].sum()) for c in POP_CONCERNS})
+    col_n = pd.Series({"All referrals": n, ANY: any_n} | {concern_labels()[c]: int(cur[c].sum()) for c in POP_CONCERNS})
     sheets.append(Sheet("Contexts", [Block("Contextual information recorded, by concern", ctx.astype(int),
                                            col_totals=col_n, additive_cols=False,
                                            note="Total row: referrals with that concern.")]))
 
     vul = [f for f in cur.columns if f.startswith("vulnerable_") and f != "vulnerable_group"]
-    vtab = pd.DataFrame({"All referrals": [int(cur[v].sum()) for v in vul]}, index=[labels[v] for v in vul])
+    vtab = pd.DataFrame({"All referrals": [int(cur[v].sum()) for v in vul],
+                         ANY: [int((cur[v] & cur[ANY]).sum()) for v in vul]}, index=[labels[v] for v in vul])
     for c in POP_CONCERNS:
         vtab[concern_labels()[c]] = [int((cur[v] & cur[c]).sum()) for v in vul]
     vtab.index.name = "Vulnerable group"

@@ -1,0 +1,218 @@
+"""The termly Word briefing for the safeguarding partnership, filled from the publishable matrix.
+
+Only publishable (suppressed) numbers reach the document; rendering always escapes and fails
+on any variable the template uses that SafeContext does not provide.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from addin.briefing.template_source import TEMPLATE
+from addin.matrix.build import ANY, REFERRALS, Sheet
+
+MARKING = "OFFICIAL – SENSITIVE"
+BOARD = "the local safeguarding children partnership"
+
+VARIABLES = {
+    "marking": "Protective marking, 'OFFICIAL – SENSITIVE'",
+    "board": "Who the briefing is for",
+    "authority": "Local authority name, from the configuration",
+    "term": "Term id, e.g. 2026-autumn",
+    "term_label": "Term in words, e.g. Autumn term 2026",
+    "term_dates": "First and last day of the term, dd/mm/yyyy",
+    "previous_label": "The previous term in words ('' if none in the store)",
+    "produced": "Date the briefing was made",
+    "referrals": "Referrals this term (publishable: a number or c)",
+    "any_concern": "Referrals with at least one peer-on-peer abuse concern (number or c)",
+    "any_concern_share": "That as a percentage of referrals, e.g. 35.8% (or c)",
+    "key_messages": "List of sentences",
+    "concerns": "Rows: concern, count, previous, change",
+    "concerns_chart": "Bar chart of concerns this term (image)",
+    "overlap_sentence": "A sentence on referrals with two or more concerns",
+    "combinations": "Rows: combination, count (rare combinations pooled)",
+    "schools": "Rows: name, referrals, any_concern (schools under the threshold pooled)",
+    "wards": "Rows: name, referrals, any_concern (wards under the threshold pooled)",
+    "contexts": "Rows: item, all, any_concern",
+    "trend_chart": "Line chart of referrals and concerns by term (image)",
+    "trend": "Rows: term, referrals, any_concern",
+    "data_quality": "List of sentences about completeness",
+    "methodology": "How the numbers were made",
+    "symbols_note": "What c and 0 mean",
+    "threshold": "The suppression threshold (counts below it are shown as c)",
+}
+
+
+class BriefingError(Exception):
+    """A briefing that cannot be made; the message says what to do."""
+
+
+def term_label(term: str) -> str:
+    year, _, season = term.partition("-")
+    return f"{season.capitalize()} term {year}" if season else term
+
+
+def _sheet(sheets: list[Sheet], name: str) -> Sheet:
+    return next(s for s in sheets if s.name == name)
+
+
+def _say(v, threshold: int) -> str:
+    return f"fewer than {threshold}" if v == "c" else str(v)
+
+
+def _pooled_rows(block, threshold: int, label: str) -> list[dict]:
+    """Named rows where the row count survives suppression; the rest pooled without names."""
+    rows, pooled = [], 0
+    for name in block.counts.index:
+        total = block.row_totals[name]
+        if total == 0:
+            continue
+        if total == "c" or name == "Not recorded":
+            pooled += 1
+            continue
+        rows.append({"name": str(name), "referrals": total, "any_concern": block.counts.loc[name, ANY]})
+    rows.sort(key=lambda r: -r["referrals"])
+    if pooled:
+        rows.append({"name": f"Other {label} ({pooled}, each with fewer than {threshold} referrals, or not recorded)",
+                     "referrals": "c", "any_concern": "c"})
+    return rows
+
+
+def context(pub: list[Sheet], term: str, term_dates: tuple[dt.date, dt.date], config, threshold: int,
+            symbols: str, chart_dir: Path) -> dict:
+    """Every variable of the template, from publishable sheets only."""
+    lines = dict(_sheet(pub, "Summary").lines)
+    trend = _sheet(pub, "Trend").blocks[0].counts
+    terms = list(trend.index)
+    prev = terms[terms.index(term) - 1] if term in terms and terms.index(term) > 0 else None
+    concerns_block = _sheet(pub, "Summary").blocks[0].counts[REFERRALS]
+    concerns = []
+    for name, count in concerns_block.items():
+        before = trend.loc[prev, name] if prev is not None else ""
+        change = (count - before) if isinstance(count, int) and isinstance(before, int) else ("" if prev is None else "c")
+        concerns.append({"concern": name, "count": count, "previous": before,
+                         "change": f"{change:+d}" if isinstance(change, int) else change})
+    n, any_n = lines.get("Referrals"), lines.get(ANY)
+    messages = [f"{_say(n, threshold)} referrals reached the Fair Access Panel in the {term_label(term).lower()}"
+                + (f" ({_change_words(lines.get('Change in referrals'), threshold)} on the "
+                   f"{term_label(prev).lower()})." if prev else ".")]
+    messages.append(f"{_say(any_n, threshold)} of them ({lines.get('Share with any peer-on-peer abuse concern')}) "
+                    "recorded at least one peer-on-peer abuse concern.")
+    ranked = [c for c in concerns if isinstance(c["count"], int) and c["count"] > 0
+              and c["concern"] != "Open to children's social care"]
+    ranked.sort(key=lambda c: -c["count"])
+    if ranked:
+        top = [f"{c['concern'].lower() if c['concern'] != 'CSE' else 'CSE'} ({c['count']})" for c in ranked[:3]]
+        messages.append("The most common concerns were " + (", ".join(top[:-1]) + " and " + top[-1]
+                                                            if len(top) > 1 else top[0]) + ".")
+    two = lines.get("Referrals with two or more concerns")
+    overlap = (f"{_say(two, threshold)} referrals recorded two or more peer-on-peer abuse concerns, so the "
+               "same young people appear in more than one of the usual lists.")
+    messages.append(overlap)
+    schools = _pooled_rows(_sheet(pub, "Schools").blocks[0], threshold, "schools")
+    wards = _pooled_rows(_sheet(pub, "Wards").blocks[0], threshold, "wards")
+    ctx_block = _sheet(pub, "Contexts").blocks[0]
+    contexts = [{"item": item, "all": ctx_block.counts.loc[item, "All referrals"],
+                 "any_concern": ctx_block.counts.loc[item, ANY]} for item in ctx_block.counts.index]
+    combos_block = _sheet(pub, "Overlaps").blocks[0].counts
+    combinations = [{"combination": str(k), "count": v} for k, v in combos_block[REFERRALS].items()]
+    dq_lines = dict(_sheet(pub, "Data quality").lines)
+    dq_block = _sheet(pub, "Data quality").blocks[0].counts
+    data_quality = []
+    if "Filed with queries to check" in dq_lines:
+        data_quality.append(f"{_say(dq_lines['Filed with queries to check'], threshold)} referrals were filed "
+                            "with queries for the panel to check.")
+    blank_fields = [f"{k} ({_say(v, threshold)})" for k, v in dq_block.iloc[:, 0].items() if v != 0][:5]
+    if blank_fields:
+        data_quality.append("Fields most often left blank: " + "; ".join(blank_fields) + ".")
+    from addin.briefing.charts import concerns_chart, trend_chart
+
+    return {
+        "marking": MARKING, "board": BOARD, "authority": config.authority, "term": term,
+        "term_label": term_label(term), "term_dates": f"{term_dates[0]:%d/%m/%Y} to {term_dates[1]:%d/%m/%Y}",
+        "previous_label": term_label(prev) if prev else "", "produced": f"{dt.date.today():%d/%m/%Y}",
+        "referrals": n, "any_concern": any_n,
+        "any_concern_share": lines.get("Share with any peer-on-peer abuse concern"),
+        "key_messages": messages, "concerns": concerns,
+        "concerns_chart": concerns_chart(concerns, chart_dir / "concerns.png"),
+        "overlap_sentence": overlap, "combinations": combinations, "schools": schools, "wards": wards,
+        "contexts": contexts,
+        "trend_chart": trend_chart(trend, chart_dir / "trend.png"),
+        "trend": [{"term": t, "referrals": trend.loc[t, REFERRALS], "any_concern": trend.loc[t, ANY]} for t in terms],
+        "data_quality": data_quality or ["No data quality issues to report."],
+        "methodology": ("Counts of Fair Access Panel referrals filed in SafeContext whose referral date falls in "
+                        "the term; a corrected referral replaces the earlier version, so each referral is counted "
+                        "once. Concerns are the peer-on-peer abuse ticks on the referral form plus whether the "
+                        "child is open to children's social care. Wards are where the child lives. Small numbers "
+                        "are suppressed so that no child can be identified."),
+        "symbols_note": symbols, "threshold": threshold,
+    }
+
+
+def _change_words(change, threshold: int) -> str:
+    if change == "c" or change is None:
+        return "change not shown: small numbers"
+    if change == 0:
+        return "no change"
+    return f"{'up' if change > 0 else 'down'} {abs(change)}"
+
+
+def check_template(path: Path) -> None:
+    """Refuse a template that is not a .docx or that uses a variable SafeContext does not provide."""
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateSyntaxError
+
+    if not path.is_file():
+        raise BriefingError(f"{path}: template not found.")
+    try:
+        tpl = DocxTemplate(str(path))
+        used = tpl.get_undeclared_template_variables()
+    except TemplateSyntaxError as e:
+        raise BriefingError(f"{path}: the template has a tag error ({e.message}); fix the {{{{ }}}} or {{% %}} "
+                            "tags in Word.") from None
+    except Exception:
+        raise BriefingError(f"{path}: not a Word .docx template.") from None
+    unknown = sorted(set(used) - set(VARIABLES))
+    if unknown:
+        raise BriefingError(f"{path}: the template uses unknown variable(s) {', '.join(unknown)}. "
+                            "'safecontext brief --variables' lists the ones you can use.")
+
+
+def render(template: Path, ctx: dict, out: Path) -> Path:
+    """Fill the template: autoescape always, and a missing variable is an error, never blank."""
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+    from jinja2 import Environment, StrictUndefined
+
+    check_template(template)
+    tpl = DocxTemplate(str(template))
+    ctx = dict(ctx)
+    for key in ("concerns_chart", "trend_chart"):
+        if isinstance(ctx.get(key), Path):
+            ctx[key] = InlineImage(tpl, str(ctx[key]), width=Mm(150))
+    tpl.render(ctx, jinja_env=Environment(undefined=StrictUndefined, autoescape=True), autoescape=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tpl.save(out)
+    return out
+
+
+def to_pdf(docx: Path) -> Path:
+    """Convert with LibreOffice when it is installed."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        raise BriefingError("--pdf needs LibreOffice, which is not installed here. The .docx was written; open it "
+                            "in Word and Save As PDF, or install LibreOffice (apt-get install libreoffice-writer).")
+    with tempfile.TemporaryDirectory() as profile:
+        proc = subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+                               "pdf", "--outdir", str(docx.parent), str(docx)], capture_output=True, text=True,
+                              timeout=180)
+    pdf = docx.with_suffix(".pdf")
+    if proc.returncode != 0 or not pdf.exists():
+        raise BriefingError(f"LibreOffice could not convert {docx} to PDF; the .docx was written.")
+    return pdf
+
+
+__all__ = ["VARIABLES", "BriefingError", "context", "render", "check_template", "to_pdf", "TEMPLATE", "term_label"]

@@ -1,0 +1,100 @@
+"""Builds report_templates/fap_termly_briefing.docx, the starting template analysts restyle in Word.
+
+Run `python -m addin.briefing.template_source` to rebuild it. After that the .docx is the
+source: analysts reword and restyle it in Word; SafeContext only fills its tags.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt, RGBColor
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "report_templates" / "fap_termly_briefing.docx"
+
+
+def _table(doc, headers, loop, cells, widths=None):
+    """A Word table: header row, one docxtpl row loop ({%tr %}), filled per item."""
+    t = doc.add_table(rows=4, cols=len(headers))
+    t.style = "Light Grid Accent 1"
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for j, h in enumerate(headers):
+        t.rows[0].cells[j].text = h
+    t.rows[1].cells[0].text = f"{{%tr for row in {loop} %}}"
+    for j, c in enumerate(cells):
+        t.rows[2].cells[j].text = c
+    t.rows[3].cells[0].text = "{%tr endfor %}"
+    return t
+
+
+def build(path: Path = TEMPLATE) -> Path:
+    doc = Document()
+    styles = doc.styles
+    styles["Normal"].font.name = "Arial"
+    styles["Normal"].font.size = Pt(11)
+    section = doc.sections[0]
+    header = section.header.paragraphs[0]
+    header.text = "{{ marking }}"
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer = section.footer.paragraphs[0]
+    footer.text = "{{ authority }} · {{ term_label }} · {{ marking }}"
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    marking = doc.add_paragraph("{{ marking }}")
+    marking.runs[0].bold = True
+    marking.runs[0].font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    doc.add_heading("Peer-on-peer abuse seen through the Fair Access Panel", level=0)
+    doc.add_paragraph("Briefing for {{ board }}")
+    doc.add_paragraph("{{ authority }} · {{ term_label }} ({{ term_dates }}) · produced {{ produced }}")
+
+    doc.add_heading("Key messages", level=1)
+    doc.add_paragraph("{%p for message in key_messages %}")
+    doc.add_paragraph("{{ message }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+
+    doc.add_heading("Concerns recorded on referrals", level=1)
+    doc.add_paragraph("Each referral can record several peer-on-peer abuse concerns, so the numbers do not "
+                      "add up to the number of referrals.")
+    _table(doc, ["Concern", "{{ term_label }}", "{{ previous_label }}", "Change"], "concerns",
+           ["{{ row.concern }}", "{{ row.count }}", "{{ row.previous }}", "{{ row.change }}"])
+    doc.add_paragraph("{{ concerns_chart }}")
+
+    doc.add_heading("How far concerns overlap", level=1)
+    doc.add_paragraph("{{ overlap_sentence }}")
+    _table(doc, ["Combination of concerns", "Referrals"], "combinations",
+           ["{{ row.combination }}", "{{ row.count }}"])
+
+    doc.add_heading("Schools and neighbourhoods", level=1)
+    doc.add_paragraph("Schools are named only where their number of referrals is large enough to publish.")
+    _table(doc, ["School", "Referrals", "With a peer-on-peer abuse concern"], "schools",
+           ["{{ row.name }}", "{{ row.referrals }}", "{{ row.any_concern }}"])
+    doc.add_paragraph("")
+    _table(doc, ["Ward where the child lives", "Referrals", "With a peer-on-peer abuse concern"], "wards",
+           ["{{ row.name }}", "{{ row.referrals }}", "{{ row.any_concern }}"])
+
+    doc.add_heading("Contextual information and schools' responses", level=1)
+    doc.add_paragraph("What referrers recorded beyond the individual child: peer group, school, "
+                      "neighbourhood and home, and what the school did before referring.")
+    _table(doc, ["Recorded on the referral", "All referrals", "With a peer-on-peer abuse concern"], "contexts",
+           ["{{ row.item }}", "{{ row.all }}", "{{ row.any_concern }}"])
+
+    doc.add_heading("Trend", level=1)
+    doc.add_paragraph("{{ trend_chart }}")
+
+    doc.add_heading("Data quality", level=1)
+    doc.add_paragraph("{%p for line in data_quality %}")
+    doc.add_paragraph("{{ line }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+
+    doc.add_heading("Method and symbols", level=1)
+    doc.add_paragraph("{{ methodology }}")
+    doc.add_paragraph("{{ symbols_note }}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(path)
+    return path
+
+
+if __name__ == "__main__":
+    print(build())
