@@ -57,7 +57,7 @@ def new(form: str = typer.Argument(..., help="fap-referral or pgi"),
     if path.exists() and not force:
         raise Exit(f"{path}: already exists. Choose another name or add --force to overwrite it.")
     write_blank(f, path, _config(config))
-    out.print(f"Wrote a blank {f.title} to {path}")
+    out.print(f"Wrote a blank {f.title} to {path}", markup=False)
 
 
 @app.command()
@@ -126,7 +126,7 @@ def init(path: Optional[Path] = typer.Argument(None, help="Where to write the co
         raise Exit(f"{path}: already exists. Edit it, or add --force to start again.")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(demo_text(), encoding="utf-8")
-    out.print(f"Wrote {path}. Replace the fictional authority, schools and wards with your own.")
+    out.print(f"Wrote {path}. Replace the fictional authority, schools and wards with your own.", markup=False)
 
 
 @app.command()
@@ -136,6 +136,102 @@ def demo(folder: Path = typer.Argument(Path("safecontext-demo"), help="Where to 
     from addin.demo import run_demo
 
     run_demo(folder, seed, out, err)
+
+
+DbOpt = typer.Option(None, "--db", help="The store: a SQLite file or a SQLAlchemy URL such as "
+                     "postgresql+psycopg://user@host/dbname (default: 'store' in the configuration).")
+
+
+@app.command()
+def ingest(paths: List[Path] = typer.Argument(..., help="FAP referral workbooks, folders of them, or register "
+                                              "workbooks (an Excel table, one row per referral)."),
+           db: Optional[str] = DbOpt,
+           config: Optional[Path] = ConfigOpt):
+    """File valid FAP referrals in the store. Exit 0: all filed or unchanged; 1: some refused; 2: a file could not be read or the store could not be opened."""
+    from addin.store.commands import run_ingest
+
+    raise typer.Exit(run_ingest(paths, _config(config), out, err, db=db))
+
+
+store_app = typer.Typer(help="The referral store: what is in it.", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+@store_app.command("status")
+def store_status(db: Optional[str] = DbOpt,
+                 last: int = typer.Option(10, "--last", min=1, help="How many of the latest filings to list."),
+                 config: Optional[Path] = ConfigOpt):
+    """Referrals by term and the latest filings (file names only, no personal values)."""
+    from addin.store.commands import run_status
+
+    raise typer.Exit(run_status(_config(config), out, err, db=db, last=last))
+
+
+def _term_or_current(term, config) -> str:
+    from addin.term import TermError, current_term, parse_term
+
+    try:
+        return parse_term(term) if term else current_term(None, config)
+    except TermError as e:
+        raise Exit(str(e))
+
+
+@app.command()
+def matrix(term: Optional[str] = typer.Option(None, "--term", "-t", help="Term id like 2026-autumn "
+                                              "(default: the current term)."),
+           output: Path = typer.Option(..., "-o", "--output", help="The workbook to write (.xlsx)."),
+           compare: int = typer.Option(2, "--compare", min=0, max=12, help="How many earlier terms to compare with."),
+           publishable: bool = typer.Option(False, "--publishable", help="Suppress small numbers so the matrix "
+                                            "can leave the panel (always used for the board)."),
+           db: Optional[str] = typer.Option(None, "--db", help="Store: a SQLite file or SQLAlchemy URL "
+                                            "(default: from the configuration)."),
+           config: Optional[Path] = ConfigOpt):
+    """Write the termly data matrix of need from the filed referrals."""
+    from addin.matrix import MatrixError, make_matrix
+    from addin.store import StoreError
+
+    cfg = _config(config)
+    if output.suffix.lower() != ".xlsx":
+        raise Exit(f"{output}: the file name must end in .xlsx.")
+    try:
+        path = make_matrix(_term_or_current(term, cfg), output, cfg, db=db, compare=compare, publishable=publishable)
+    except (MatrixError, StoreError) as e:
+        raise Exit(str(e))
+    out.print(f"Wrote the {'publishable' if publishable else 'internal (exact counts)'} matrix to {path}")
+
+
+@app.command()
+def brief(term: Optional[str] = typer.Option(None, "--term", "-t", help="Term id like 2026-autumn "
+                                             "(default: the current term)."),
+          output: Optional[Path] = typer.Option(None, "-o", "--output", help="The Word document to write (.docx)."),
+          template: Optional[Path] = typer.Option(None, "--template", help="A Word template of your own "
+                                                  "(default: report_templates/fap_termly_briefing.docx)."),
+          pdf: bool = typer.Option(False, "--pdf", help="Also write a PDF (needs LibreOffice)."),
+          variables: bool = typer.Option(False, "--variables", help="List the variables a template may use."),
+          compare: int = typer.Option(2, "--compare", min=1, max=12, help="How many earlier terms the trend shows."),
+          db: Optional[str] = typer.Option(None, "--db", help="Store: a SQLite file or SQLAlchemy URL."),
+          config: Optional[Path] = ConfigOpt):
+    """Fill the Word briefing for the safeguarding partnership from the publishable matrix."""
+    from addin.briefing import VARIABLES, BriefingError, make_briefing
+
+    if variables:
+        for name, meaning in VARIABLES.items():
+            out.print(f"{name:18} {meaning}", markup=False)
+        return
+    if output is None:
+        raise Exit("give the document to write with -o FILE.docx (or --variables to list template variables).")
+    if output.suffix.lower() != ".docx":
+        raise Exit(f"{output}: the file name must end in .docx.")
+    from addin.matrix import MatrixError
+    from addin.store import StoreError
+
+    cfg = _config(config)
+    try:
+        path = make_briefing(_term_or_current(term, cfg), output, cfg, db=db, template=template, pdf=pdf,
+                             compare=compare)
+    except (BriefingError, MatrixError, StoreError) as e:
+        raise Exit(str(e))
+    out.print(f"Wrote the briefing to {path}")
 
 
 def main() -> None:

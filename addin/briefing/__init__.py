@@ -215,4 +215,21 @@ def to_pdf(docx: Path) -> Path:
     return pdf
 
 
-__all__ = ["VARIABLES", "BriefingError", "context", "render", "check_template", "to_pdf", "TEMPLATE", "term_label"]
+
+
+def make_briefing(term: str, out: Path, config, db: str | None = None, template: Path | None = None,
+                  pdf: bool = False, compare: int = 2) -> Path:
+    """Fill the briefing for `term` from the publishable matrix; optionally convert it to PDF."""
+    from addin.matrix import matrix_sheets
+    from addin.suppression import symbols_note
+    from addin.term import parse_term, term_range
+
+    template = Path(template) if template else TEMPLATE
+    check_template(template)  # refuse a bad template before any work
+    term = parse_term(term)
+    pub, _ = matrix_sheets(term, config, db, compare, publishable=True)
+    threshold = config.suppression_threshold
+    with tempfile.TemporaryDirectory() as charts:
+        ctx = context(pub, term, term_range(term, config), config, threshold, symbols_note(threshold), Path(charts))
+        render(template, ctx, Path(out))
+    return to_pdf(Path(out)) if pdf else Path(out)

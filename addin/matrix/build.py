@@ -13,6 +13,7 @@ import pandas as pd
 from addin.forms import get_form
 from addin.forms.codes import ETHNICITY_GROUPS, ethnicity_group
 from addin.forms.fap_referral import CONCERNS
+from addin.term import term_key
 
 POP_CONCERNS = [c for c in CONCERNS if c.startswith("concern_")]  # the eight peer-on-peer abuse ticks
 ANY = "Any peer-on-peer abuse concern"
@@ -134,7 +135,7 @@ def build(df: pd.DataFrame, term: str, trend_terms: list[str], config, agencies:
     summary = Sheet("Summary")
     summary.lines = [("Authority", config.authority), ("Term", term), ("Referrals", n),
                      (ANY, any_n), ("Share with any peer-on-peer abuse concern", _share(any_n, n))]
-    prev = [t for t in trend_terms if t < term]
+    prev = [t for t in trend_terms if term_key(t) < term_key(term)]
     if prev:
         p = all_terms[all_terms["term"] == prev[-1]]
         summary.lines += [(f"Referrals in {prev[-1]}", len(p)), ("Change in referrals", n - len(p)),

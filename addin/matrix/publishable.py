@@ -51,8 +51,13 @@ def _change_hidden(label: str, values: dict, hidden: set) -> bool:
 def _block(b: Block, threshold: int, sheet: str) -> Block:
     if sheet == "Overlaps" and b.counts.columns.tolist() == [REFERRALS]:
         return _combinations(b, threshold)
-    s = suppress_table(b.counts, threshold, row_totals=b.row_totals, col_totals=b.col_totals,
-                       grand_total=b.grand_total, additive_rows=b.additive_rows, additive_cols=b.additive_cols)
+    # Totals a block does not publish constrain nothing: pass them as non-additive zeros.
+    rows_shown, cols_shown = b.row_totals is not None, b.col_totals is not None
+    s = suppress_table(b.counts, threshold,
+                       row_totals=b.row_totals if rows_shown else pd.Series(0, index=b.counts.index),
+                       col_totals=b.col_totals if cols_shown else pd.Series(0, index=b.counts.columns),
+                       grand_total=b.grand_total if b.grand_total is not None else (None if rows_shown and cols_shown else 0),
+                       additive_rows=b.additive_rows and rows_shown, additive_cols=b.additive_cols and cols_shown)
     return Block(b.title, s.cells, row_totals=s.row_totals if b.row_totals is not None else None,
                  col_totals=s.col_totals if b.col_totals is not None else None,
                  grand_total=s.grand_total if b.grand_total is not None else None,
