@@ -219,42 +219,88 @@ def write_term(folder: Path, config: Config, rng: random.Random, start: dt.date,
     return paths
 
 
-def demo_term(today: dt.date) -> tuple[dt.date, dt.date]:
-    """The school term the demo fills: the latest one begun by today, up to yesterday."""
-    starts = [dt.date(today.year, 9, 1), dt.date(today.year, 4, 1), dt.date(today.year, 1, 1)]
-    start = next((s for s in starts if s < today), dt.date(today.year - 1, 9, 1))
-    end = min(today - dt.timedelta(days=1), {9: dt.date(start.year, 12, 31), 4: dt.date(start.year, 8, 31),
-                                             1: dt.date(start.year, 3, 31)}[start.month])
-    return start, max(start, end)
+def demo_terms(today: dt.date, config: Config) -> list[tuple[str, dt.date, dt.date]]:
+    """The latest term begun by today (up to yesterday) and the two before it."""
+    from addin.term import current_term, previous_terms, term_range
+
+    latest = current_term(today - dt.timedelta(days=1), config)
+    out = []
+    for term in previous_terms(latest, 2) + [latest]:
+        start, end = term_range(term, config)
+        out.append((term, start, min(end, today - dt.timedelta(days=1))))
+    return out
 
 
 def run_demo(folder: Path, seed: int, out, err, today: dt.date | None = None) -> None:
+    """Write three terms of forms, check them, file the valid ones, write matrices and the briefing."""
+    from addin.briefing import make_briefing
     from addin.checks.annotate import annotated_copy
     from addin.checks.report import problem_dicts, progress_bar
     from addin.checks.run import check_files
+    from addin.matrix import make_matrix
+    from addin.store import file_batch
 
     config = demo_config()
     rng = random.Random(seed)
-    start, end = demo_term(today or dt.date.today())
-    forms = folder / "forms"
-    out.print(f"Writing 135 synthetic forms (fictional people) for {start:%d/%m/%Y} to {end:%d/%m/%Y} in {forms}")
-    paths = write_term(forms, config, rng, start, end, 120, 15)
-    with progress_bar(err, len(paths)) as bar:
-        task = bar.add_task("Checking", total=len(paths))
-        results = check_files(paths, config, advance=lambda: bar.advance(task))
+    terms = demo_terms(today or dt.date.today(), config)
+    sizes = {0: (95, 0), 1: (105, 0), 2: (120, 15)}  # FAP referrals and PGIs per term, oldest first
+    store = folder / "demo-store.sqlite"
+    if store.exists():
+        store.unlink()  # the demo always starts from an empty store
+    number = 1
+    latest_results = []
+    for i, (term, start, end) in enumerate(terms):
+        n_fap, n_pgi = sizes[i]
+        forms = folder / "forms" / term
+        out.print(f"{term}: writing {n_fap + n_pgi} synthetic forms (fictional people) in {forms}")
+        paths = write_term(forms, config, rng, start, end, n_fap, n_pgi, first_number=number)
+        number += n_fap
+        if i == len(terms) - 1:
+            paths.append(_corrected_copy(forms, paths[0], config))
+        with progress_bar(err, len(paths)) as bar:
+            task = bar.add_task(f"Checking {term}", total=len(paths))
+            results = check_files(paths, config, advance=lambda: bar.advance(task))
+        referrals = [r for r in results if r.form_id == "fap-referral"]
+        report = file_batch(store, referrals, config)
+        out.print(f"  filed {report.count('filed')}, superseded {report.count('superseded')}, "
+                  f"refused {report.count('refused')} (forms with errors)")
+        latest_results = results
+    latest = terms[-1][0]
     checked = folder / "checked"
-    with progress_bar(err, len(results)) as bar:
-        task = bar.add_task("Annotating", total=len(results))
-        for r in results:
+    with progress_bar(err, len(latest_results)) as bar:
+        task = bar.add_task("Annotating", total=len(latest_results))
+        for r in latest_results:
             if r.problems:
                 annotated_copy(r.path, r.problems, checked)
             bar.advance(task)
-    report = folder / "validation-report.json"
-    report.write_text(json.dumps(problem_dicts(results), indent=2, ensure_ascii=False), encoding="utf-8")
-    summary = _summary(results)
+    report_file = folder / "validation-report.json"
+    report_file.write_text(json.dumps(problem_dicts(latest_results), indent=2, ensure_ascii=False), encoding="utf-8")
+    summary = _summary(latest_results)
     (folder / "validation-summary.txt").write_text(summary, encoding="utf-8")
     out.print(summary, markup=False)
-    out.print(f"Annotated copies of forms with problems: {checked}\nEvery problem as JSON: {report}")
+    internal = make_matrix(latest, folder / f"matrix-{latest}-internal.xlsx", config, db=str(store))
+    public = make_matrix(latest, folder / f"matrix-{latest}-publishable.xlsx", config, db=str(store), publishable=True)
+    briefing = make_briefing(latest, folder / f"briefing-{latest}.docx", config, db=str(store))
+    out.print(f"Annotated copies of {latest} forms with problems: {checked}\n"
+              f"Every problem as JSON: {report_file}\n"
+              f"Store: {store}\n"
+              f"Matrix (internal, exact counts): {internal}\n"
+              f"Matrix (publishable): {public}\n"
+              f"Briefing for the board: {briefing}")
+
+
+def _corrected_copy(forms: Path, first: Path, config: Config) -> Path:
+    """A referral resent with a correction (same referral number): it supersedes the first version."""
+    from addin.forms.fill import Filler
+    from addin.intake.reader import read_form
+
+    rec = read_form(first)
+    values = {k: v for k, v in rec.raw.items() if v is not None}
+    values["concern_sexual_bullying"] = True
+    values["peer_info"] = values.get("peer_info") or "Named with two peers in repeated sexualised comments."
+    tables = {t: [row.raw for row in rows] for t, rows in rec.tables.items() if rows}
+    return Filler(get_form("fap-referral"), config).save(forms / "fap" / f"{first.stem}-corrected.xlsx",
+                                                         values, tables)
 
 
 def _summary(results) -> str:
