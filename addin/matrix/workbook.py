@@ -43,7 +43,7 @@ def write(sheets: list[Sheet], path: Path, *, title: str, publishable: bool, sym
             cell = ws.cell(row=row, column=2)
             if isinstance(value, str):
                 set_text(cell, value)
-                cell.alignment = Alignment(horizontal="right")
+                cell.alignment = Alignment(horizontal="right" if value == "c" else "left")
             else:
                 cell.value = value
             row += 1
@@ -54,14 +54,19 @@ def write(sheets: list[Sheet], path: Path, *, title: str, publishable: bool, sym
             header_row = row + 1
             first_header = first_header or header_row
             row = _write_block(ws, block, row, used_names, sheet.name) + 2
-        if publishable:
-            for line in symbols.splitlines():
-                set_text(ws.cell(row=row, column=1), line)
-                ws.cell(row=row, column=1).font = Font(italic=True, size=9)
-                row += 1
+        if publishable:  # one wrapped paragraph, so it does not widen the printed page
+            width = max(6, ws.max_column)
+            set_text(ws.cell(row=row, column=1), symbols)
+            ws.cell(row=row, column=1).font = Font(italic=True, size=9)
+            ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+            ws.row_dimensions[row].height = 40
         ws.column_dimensions["A"].width = 46
         for c in range(2, ws.max_column + 1):
             ws.column_dimensions[get_column_letter(c)].width = 16
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
         if first_header and len(sheet.blocks) == 1:
             ws.freeze_panes = ws.cell(row=first_header + 1, column=2)
         else:
