@@ -100,8 +100,9 @@ def rules(form: str = typer.Argument(..., help="fap-referral or pgi"),
 
 @app.command()
 def validate(paths: List[Path] = typer.Argument(..., help="Workbooks or folders of workbooks."),
-             annotate: Optional[Path] = typer.Option(None, "--annotate", help="Write a marked-up copy of each "
-                                                     "file with problems into this folder."),
+             annotate: Optional[Path] = typer.Option(None, "--annotate", help="Write a copy of each readable file into "
+                                                     "this folder, its problems marked and listed on a first "
+                                                     "sheet 'Checks'."),
              json_file: Optional[Path] = typer.Option(None, "--json", help="Write every problem to this JSON file."),
              form: Optional[str] = typer.Option(None, "--form", help="Refuse files that are not this form."),
              config: Optional[Path] = ConfigOpt):
@@ -232,6 +233,41 @@ def brief(term: Optional[str] = typer.Option(None, "--term", "-t", help="Term id
     except (BriefingError, MatrixError, StoreError) as e:
         raise Exit(str(e))
     out.print(f"Wrote the briefing to {path}")
+
+
+addin_app = typer.Typer(help="The Excel add-in: the SafeContext tab in desktop Excel.", no_args_is_help=True)
+app.add_typer(addin_app, name="addin")
+
+
+@addin_app.command("build")
+def addin_build(path: Path = typer.Argument(Path("SafeContext.xlam"), help="Where to write the add-in (.xlam)."),
+                interpreter: Optional[str] = typer.Option(None, "--interpreter", help="The python.exe Excel should "
+                                                          "start on Windows (default: this Python when built on "
+                                                          "Windows, else 'python' from the PATH)."),
+                interpreter_mac: Optional[str] = typer.Option(None, "--interpreter-mac", help="The python Excel "
+                                                              "should start on a Mac (default: this Python when "
+                                                              "built on a Mac)."),
+                force: bool = typer.Option(False, "--force", help="Overwrite an existing file.")):
+    """Write the Excel add-in SafeContext.xlam: the ribbon tab, its VBA and xlwings' RunPython."""
+    from addin.excel.xlam import BuildError, build
+
+    if path.suffix.lower() != ".xlam":
+        raise Exit(f"{path}: the file name must end in .xlam.")
+    if path.exists() and not force:
+        raise Exit(f"{path}: already exists. Choose another name or add --force to overwrite it.")
+    if interpreter is None and sys.platform == "win32":
+        interpreter = sys.executable
+    if interpreter_mac is None and sys.platform == "darwin":
+        interpreter_mac = sys.executable
+    try:
+        build(path, interpreter_win=interpreter, interpreter_mac=interpreter_mac)
+    except BuildError as e:
+        raise Exit(str(e))
+    out.print(f"Wrote the Excel add-in to {path}")
+    out.print(f"  Python on Windows: {interpreter or 'python (from the PATH)'}", markup=False)
+    if interpreter_mac:
+        out.print(f"  Python on a Mac: {interpreter_mac}", markup=False)
+    out.print("Install it for this user with: xlwings addin install --file " + str(path), markup=False)
 
 
 def main() -> None:

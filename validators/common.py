@@ -53,8 +53,32 @@ GENERIC = {
 PARSE_CODES = {"choice": "004", "number": "005", "date": "007"}
 
 
+# Which field types each generic check applies to; codes not listed apply to every form.
+_GENERIC_TYPES = {
+    "004": {"choice", "yesno", "tick"},
+    "005": {"integer", "number"},
+    "007": {"date"},
+    "008": {"percent"},
+    "009": {"email"},
+    "010": {"postcode"},
+    "011": {"upn"},
+    "012": {"phone"},
+}
+
+
+def _applies(n: str, fields: list[Field]) -> bool:
+    """A generic rule is listed only if some field of the form can break it."""
+    if n == "001":
+        return any(f.required for f in fields)
+    if n == "006":
+        return any(f.type in ("integer", "number") and (f.min is not None or f.max is not None) for f in fields)
+    return n not in _GENERIC_TYPES or any(f.type in _GENERIC_TYPES[n] for f in fields)
+
+
 def generic_rules(form: Form) -> list[Rule]:
-    return [Rule(f"{form.code}-{n}", sev, title) for n, (sev, title) in GENERIC.items()]
+    """The generic rules that can apply to `form`, given the types of its fields and table columns."""
+    fields = form.fields + [c for t in form.tables for c in t.columns]
+    return [Rule(f"{form.code}-{n}", sev, title) for n, (sev, title) in GENERIC.items() if _applies(n, fields)]
 
 
 def upn_problem(upn: str) -> str | None:
@@ -145,9 +169,35 @@ def blank(v) -> bool:
     return v is None or v != v or v == ""
 
 
+class _Row:
+    """One frame row for a rule: r.field or r["field"]. Far cheaper than the pandas Series that
+    df.apply(axis=1) builds per row, whose attribute access dominated validating a batch."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: dict):
+        self._values = values
+
+    def __getitem__(self, key):
+        return self._values[key]
+
+    def __getattr__(self, name):
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 def rowwise(fn):
     """Turn a per-row predicate into a DataFrame check returning a boolean Series."""
-    return lambda df: df.apply(fn, axis=1).astype(bool) if len(df) else df.index.to_series().astype(bool)
+    def check(df):
+        import pandas as pd
+
+        columns = list(df.columns)
+        passed = [bool(fn(_Row(dict(zip(columns, values))))) for values in df.itertuples(index=False, name=None)]
+        return pd.Series(passed, index=df.index, dtype=bool)
+
+    return check
 
 
 def query(code, title, field, check, message, table=None) -> Rule:

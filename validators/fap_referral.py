@@ -38,6 +38,8 @@ def _d(v: dt.date) -> str:
 def _year_ok(r) -> bool:
     if blank(r.date_of_birth) or blank(r.year_group) or blank(r.referral_date):
         return True
+    if r.date_of_birth >= r.referral_date:
+        return True  # FAP-021 says so; a "Year -5" here would only confuse
     return expected_year_group(r.date_of_birth, r.referral_date) == r.year_group
 
 
@@ -49,8 +51,9 @@ def _year_msg(r, at) -> str:
 
 
 def _sum(r):
+    """The three percentages added up; None when one is blank or not a percentage (FAP-008 says so)."""
     parts = (r.attendance_pct, r.authorised_absence_pct, r.unauthorised_absence_pct)
-    return None if any(blank(p) for p in parts) else sum(parts)
+    return None if any(blank(p) or not 0 <= p <= 100 for p in parts) else sum(parts)
 
 
 def _weekdays(a: dt.date, b: dt.date) -> int:

@@ -58,7 +58,7 @@ def run_validate(paths, config: Config, out: Console, err: Console, annotate: Pa
     if json_file:
         json_file.parent.mkdir(parents=True, exist_ok=True)
         json_file.write_text(json.dumps(problem_dicts(results), indent=2, ensure_ascii=False), encoding="utf-8")
-        out.print(f"Problems written to {json_file}")
+        out.print(f"Problems written to {json_file}", markup=False)
     if annotate:
         from addin.checks.annotate import annotated_copy
 
@@ -69,7 +69,7 @@ def run_validate(paths, config: Config, out: Console, err: Console, annotate: Pa
             for r in readable:
                 annotated_copy(r.path, r.problems, annotate, names[r.path])
                 bar.advance(task)
-        out.print(f"Annotated copies written to {annotate}")
+        out.print(f"Annotated copies written to {annotate}", markup=False)
     return exit_code(results)
 
 
@@ -83,15 +83,15 @@ def show(results: list[FileResult], out: Console) -> None:
     t = Table("File", "Form", "Result", "Errors", "Queries", title="SafeContext check")
     for r in results:
         status = r.status
-        t.add_row(str(r.path), r.form_id or "-", f"[{_STYLE[status]}]{status}[/]",
+        t.add_row(_esc(str(r.path)), r.form_id or "-", f"[{_STYLE[status]}]{status}[/]",
                   str(len(r.errors)), str(len(r.queries)))
     out.print(t)
     detailed = len(results) <= _SHOW_ALL_UP_TO
     for r in results:
         if r.read_error:
-            out.print(f"[red]{r.path}: {_esc(r.read_error)}[/]")
+            out.print(f"[red]{_esc(f'{r.path}: {r.read_error}')}[/]")
         elif r.problems and detailed:
-            out.print(f"[bold]{r.path}[/]")
+            out.print(f"[bold]{_esc(str(r.path))}[/]")
             for p in r.problems:
                 out.print(f"  [{'red' if p.severity == 'error' else 'yellow'}]{p.severity:5}[/] {_esc(str(p))}")
     counts = {s: sum(r.status == s for r in results) for s in _STYLE}

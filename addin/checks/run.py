@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 from addin.checks.problems import ERROR, QUERY, Problem, where
 from addin.config import Config
 from addin.forms import Form
-from addin.forms.blank import choices_of
+from addin.forms.contract import choices_of
 from addin.intake.reader import FormRecord, ReadError, read_form
 from addin.intake.values import parse
 
@@ -163,6 +163,8 @@ def validate_batch(results: list[FileResult], config: Config) -> None:
 def _collect(form, schema, frame, results, rules, value_checks, table) -> None:
     by_code = {r.code: r for r in rules}
     seen = set()
+    # Cells with a problem before this level's checks run: what was typed there could not be read.
+    unread = {id(r): {(p.sheet, p.cell) for p in r.problems if p.cell} for r in results}
     for check, column, index, value in _failures(schema, frame):
         key = (check, None if check in by_code else column, index)
         if key in seen:
@@ -193,6 +195,8 @@ def _collect(form, schema, frame, results, rules, value_checks, table) -> None:
         if check in by_code:  # a cross-field rule
             rule = by_code[check]
             (sheet, cell), fid = loc(rule.field)
+            if cell and (sheet, cell) in unread[id(res)]:
+                continue  # what was typed there could not be read: a rule that sees it as blank would mislead
             text = f"{at(rule.field)}: {rule.message(frame.loc[index], at)}"
             res.problems.append(Problem(str(res.path), sheet, cell, fid, rule.code, rule.severity, text))
             continue

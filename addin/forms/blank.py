@@ -14,12 +14,10 @@ from openpyxl.worksheet.table import Table as XlTable, TableStyleInfo
 
 from addin.config import Config
 from addin.forms.codes import YES_NO
+from addin.forms.contract import (  # noqa: F401  (re-exported: blank.choices_of etc. keep working)
+    LISTS_SHEET, MARKER_FORM, MARKER_SHEET, MARKER_VERSION, choices_of,
+)
 from addin.forms.model import Field, Form, Heading, Table
-
-MARKER_SHEET = "_safecontext"
-LISTS_SHEET = "Lists"
-MARKER_FORM = "SafeContext_form"
-MARKER_VERSION = "SafeContext_version"
 
 _INPUT_FILL = PatternFill("solid", fgColor="FFFDE7")
 _SECTION_FILL = PatternFill("solid", fgColor="1F3864")
@@ -38,13 +36,9 @@ class Layout:
     tables: dict[str, tuple[int, int]] = field(default_factory=dict)  # table id -> (header row, first col)
 
 
-def choices_of(f: Field, config: Config) -> tuple[str, ...]:
-    """The allowed values of a choice, yes/no or tick field."""
-    if f.type in ("yesno", "tick"):
-        return YES_NO
-    if isinstance(f.choices, str):
-        return config.lists()[f.choices]
-    return tuple(f.choices or ())
+def column_header(c: Field) -> str:
+    """A table column's header text, which is also its name in Excel structured references."""
+    return c.label + (" *" if c.required else "")
 
 
 def build(form: Form, config: Config) -> tuple[Workbook, Layout]:
@@ -137,7 +131,7 @@ def _write_table(ws, t: Table, row: int, config, list_refs, layout: Layout) -> i
     first_col = 2
     nrows = max(t.rows, len(t.preset))
     for j, c in enumerate(t.columns):
-        h = ws.cell(row=row, column=first_col + j, value=c.label + (" *" if c.required else ""))
+        h = ws.cell(row=row, column=first_col + j, value=column_header(c))
         h.font = Font(bold=True)
         h.alignment = _WRAP
     for i in range(nrows):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from addin.config import Config
-from addin.forms.blank import choices_of
+from addin.forms.blank import choices_of, column_header
 from addin.forms.model import Field, Form
 
 
@@ -41,5 +41,6 @@ def data_dictionary(form: Form, config: Config) -> list[dict]:
                     "preset_rows": list(item.preset),
                 })
                 for c in item.columns:
-                    entries.append(_entry(c, section.title, config, f"{item.id}[{c.label}]", table=item.id))
+                    entries.append(_entry(c, section.title, config, f"{item.id}[{column_header(c)}]",
+                                         table=item.id))
     return entries

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 import python_calamine
@@ -17,7 +18,7 @@ from defusedxml.common import DefusedXmlException
 
 from addin.checks.problems import ERROR, Problem, where
 from addin.forms import FORM_IDS, Form, get_form
-from addin.forms.blank import MARKER_FORM, MARKER_VERSION
+from addin.forms.contract import MARKER_FORM, MARKER_VERSION
 from addin.forms.model import Table
 from addin.intake.values import clean_text
 
@@ -72,6 +73,13 @@ def col_to_index(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n - 1
+
+
+@lru_cache(maxsize=8192)
+def _row_col(coord: str) -> tuple[int, int]:
+    """0-based (row, column) of 'C9'; cached, as every file asks for the same few hundred cells."""
+    m = _COORD.match(coord)
+    return int(m.group(2)) - 1, col_to_index(m.group(1))
 
 
 def index_to_col(i: int) -> str:
@@ -170,7 +178,9 @@ class _Structure:
             raise ReadError(self.path, f"the workbook is damaged: part {part} is missing.") from None
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             raise ReadError(self.path, "the file is damaged and cannot be opened as a workbook.") from None
-        if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
+        # Anywhere in the part: a long comment can push the declaration past any fixed prefix.
+        # Inside text these would be escaped (&lt;!DOCTYPE), so a raw one is always markup.
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise ReadError(self.path, "refused: the workbook contains an XML document type declaration "
                                        "(a possible entity bomb). Excel never writes these; it was not opened.")
         return data
@@ -222,10 +232,14 @@ class _Structure:
     def special(self, sheet: str) -> dict[str, tuple[str, str]]:
         """Cells calamine reads as blank but are not: Excel errors and formulas with no cached value."""
         if sheet not in self._special:
-            xml = self._read(self.sheet_paths[sheet]).decode("utf-8", "replace")
+            data = self._read(self.sheet_paths[sheet])
+            # Only cells can hold formulas or errors; outside <sheetData> '<f' is every drop-down's
+            # <formula1>, which would send every file through the slow scan below.
+            lo, hi = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
+            cells = data[lo:hi] if 0 <= lo < hi else data
             found = {}
-            if "<f" in xml or 't="e"' in xml:
-                for m in _CELL.finditer(xml):
+            if b"<f" in cells or b't="e"' in cells:
+                for m in _CELL.finditer(data.decode("utf-8", "replace")):
                     coord, attrs, inner = m.group(1), m.group(2), m.group(3) or ""
                     if 't="e"' in attrs:
                         v = re.search(r"<v>(.*?)</v>", inner)
@@ -236,8 +250,7 @@ class _Structure:
         return self._special[sheet]
 
     def value(self, sheet: str, coord: str):
-        m = _COORD.match(coord)
-        r, c = int(m.group(2)) - 1, col_to_index(m.group(1))
+        r, c = _row_col(coord)
         rows = self.grid(sheet)
         if r < len(rows) and c < len(rows[r]):
             v = rows[r][c]
@@ -344,11 +357,12 @@ def _read_table(book: _Structure, rec: FormRecord, t: Table, sheet: str, ref: st
                 f"{where(t.label, first)}: the column '{c.label}' is missing from the table. "
                 "Put the heading back, or copy the entries into a blank form."))
     special = book.special(sheet)
+    letters = {cid: index_to_col(ci) for cid, ci in positions.items()}
     number = 0
     for r in range(r0 + 1, r1 + 1):
         raw, cells = {}, {}
-        for cid, ci in positions.items():
-            coord = f"{index_to_col(ci)}{r}"
+        for cid, letter in letters.items():
+            coord = f"{letter}{r}"
             cells[cid] = coord
             spec = special.get(coord)
             if spec:

@@ -107,7 +107,7 @@ def parse_date(raw):
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         if 1 <= raw < 2958466:  # an Excel serial date stored without a date format
             return _EXCEL_EPOCH + dt.timedelta(days=int(raw)), None
-        return None, ("date", f"{show(raw)} is not a date; type it as dd/mm/yyyy")
+        return None, ("date", f"'{show(raw)}' is not a date; type it as dd/mm/yyyy")
     s = str(raw).strip()
     if not s:
         return None, None
@@ -119,12 +119,12 @@ def parse_date(raw):
     else:
         m = _ISO_DATE.match(s)
         if not m:
-            return None, ("date", f"{s} is not a date; type it as dd/mm/yyyy")
+            return None, ("date", f"'{s}' is not a date; type it as dd/mm/yyyy")
         y, mo, d = (int(g) for g in m.groups())
     try:
         return dt.date(y, mo, d), None
     except ValueError:
-        return None, ("date", f"{s} is not a date; type it as dd/mm/yyyy")
+        return None, ("date", f"'{s}' is not a date; type it as dd/mm/yyyy")
 
 
 def parse(field, raw, choices: tuple[str, ...] = ()):
