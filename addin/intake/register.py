@@ -1,0 +1,164 @@
+"""Read a register workbook: an Excel Table with one row per referral and one column per field.
+
+The coordinator's register is not a SafeContext form: it has no form marker, and its headings
+are field ids or labels (`upn` or `UPN`, `date_of_birth` or `Date of birth`). Each row becomes a
+record that is typed and validated exactly like a form, and every problem names the register
+file, its sheet and the row's cell. Columns that are not fields are reported and not filed.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from addin.checks.run import FileResult, validate_batch
+from addin.forms import Form, get_form
+from addin.forms.blank import MARKER_FORM
+from addin.intake.reader import (NS, FormRecord, ReadError, _cell_problem, _COORD, _open_zip, _Structure,
+                                 col_to_index, index_to_col)
+from addin.intake.values import clean_text
+
+MIN_MATCHED = 3  # headings that must be fields before a table counts as a register
+
+
+@dataclass
+class RowResult(FileResult):
+    """One register row, checked like a form: `path` is the register file."""
+
+    sheet: str = ""
+    row: int = 0                 # the Excel row number
+
+    @property
+    def source_name(self) -> str:
+        return f"{Path(self.path).name} ({self.sheet} row {self.row})"
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 of the row's canonical JSON (its typed values)."""
+        from addin.store.identity import canonical_json
+
+        return hashlib.sha256(canonical_json(self.record.form, self.values, self.tables).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Register:
+    path: Path
+    sheet: str | None = None
+    table: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)   # field id -> register heading
+    ignored: list[str] = field(default_factory=list)         # headings that are not fields (not filed)
+    results: list[RowResult] = field(default_factory=list)
+
+
+def _key(s: str) -> str:
+    return " ".join(str(s).replace("*", " ").split()).casefold()
+
+
+def _heading_map(form: Form, headings: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Field id -> column position for headings that are field ids or labels; the other headings."""
+    by_key = {}
+    for f in form.fields:
+        by_key.setdefault(f.id.casefold(), f.id)
+        by_key.setdefault(_key(f.label), f.id)
+    mapped, ignored = {}, []
+    for i, h in enumerate(headings):
+        fid = by_key.get(_key(h))
+        if fid and fid not in mapped:
+            mapped[fid] = i
+        elif h:
+            ignored.append(h)
+    return mapped, ignored
+
+
+def _tables(book: _Structure):
+    """Every Excel table: (sheet, name, ref, header rows, totals rows, headings)."""
+    for sheet, part in book.sheet_paths.items():
+        for target in book._rels(part).values():
+            if "/tables/" not in "/" + target:
+                continue
+            t = book._xml(target)
+            headings = [c.get("name", "") for c in t.iterfind("m:tableColumns/m:tableColumn", NS)]
+            yield (sheet, t.get("displayName") or t.get("name"), t.get("ref", ""),
+                   int(t.get("headerRowCount", "1")), int(t.get("totalsRowCount", "0")), headings)
+
+
+def _best_table(book: _Structure, form: Form):
+    best = None
+    for sheet, name, ref, header_rows, totals_rows, headings in _tables(book):
+        mapped, ignored = _heading_map(form, headings)
+        if header_rows and len(mapped) >= MIN_MATCHED and (best is None or len(mapped) > len(best[-2])):
+            best = (sheet, name, ref, header_rows, totals_rows, headings, mapped, ignored)
+    return best
+
+
+def is_register(path: str | Path, form_id: str = "fap-referral") -> bool:
+    """True for a workbook without a SafeContext form marker whose Excel table has field headings."""
+    path = Path(path)
+    try:
+        zf = _open_zip(path)
+    except ReadError:
+        return False
+    try:
+        with zf:
+            book = _Structure(path, zf)
+            if MARKER_FORM in book.names:
+                return False
+            return _best_table(book, get_form(form_id)) is not None
+    except ReadError:
+        return False
+
+
+def read_register(path: str | Path, form_id: str = "fap-referral") -> Register:
+    """Every non-blank row of the register's table as a record (typed and checked by check_register)."""
+    path = Path(path)
+    form = get_form(form_id)
+    reg = Register(path)
+    with _open_zip(path) as zf:
+        book = _Structure(path, zf)
+        best = _best_table(book, form)
+        if best is None:
+            raise ReadError(path, f"no Excel table with {form.title} fields as headings was found. Give the "
+                                  "register's table headings that are field ids or labels "
+                                  f"(see 'safecontext fields {form_id}').")
+        sheet, name, ref, header_rows, totals_rows, headings, mapped, ignored = best
+        reg.sheet, reg.table, reg.ignored = sheet, name, ignored
+        reg.columns = {fid: headings[i] for fid, i in mapped.items()}
+        first, _, last = ref.partition(":")
+        m1, m2 = _COORD.match(first), _COORD.match(last or first)
+        if not (m1 and m2):
+            raise ReadError(path, f"the table {name} on sheet '{sheet}' has a damaged range ({ref}).")
+        c0, r0, r1 = col_to_index(m1.group(1)), int(m1.group(2)), int(m2.group(2))
+        special = book.special(sheet)
+        for r in range(r0 + header_rows, r1 - totals_rows + 1):
+            rec = FormRecord(path=path, form=form, version=form.version,
+                             tables={t.id: [] for t in form.tables})
+            for fid, i in mapped.items():
+                coord = f"{index_to_col(c0 + i)}{r}"
+                rec.cells[fid] = (sheet, coord)
+                spec = special.get(coord)
+                if spec:
+                    _cell_problem(rec, form[fid].label, fid, sheet, coord, *spec)
+                    rec.raw[fid] = None
+                else:
+                    rec.raw[fid] = book.value(sheet, coord)
+            if all(clean_text(v) is None for v in rec.raw.values()) and not rec.problems:
+                continue  # a blank row
+            res = RowResult(path, record=rec, sheet=sheet, row=r)
+            res.problems.extend(rec.problems)
+            reg.results.append(res)
+    return reg
+
+
+def check_register(path: str | Path, config, form_id: str = "fap-referral") -> Register:
+    """Read a register and type and validate its rows as one batch (the same rules as forms)."""
+    reg = read_register(path, form_id)
+    if reg.results:
+        validate_batch(reg.results, config)
+        for res in reg.results:
+            res.problems.sort(key=lambda p: (p.cell is None, _col(p.cell), p.code))
+    return reg
+
+
+def _col(cell: str | None) -> int:
+    m = _COORD.match(cell or "")
+    return col_to_index(m.group(1)) if m else 0

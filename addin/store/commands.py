@@ -1,0 +1,177 @@
+"""What `safecontext ingest` and `safecontext store status` do and show."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from addin.checks.report import progress_bar, show
+from addin.checks.run import check_files, expand
+from addin.config import Config
+
+EXPECT = "fap-referral"
+_SHOW_EACH_UP_TO = 20  # filings listed one per line; above this only the counts
+_STYLE = {"filed": "green", "superseded": "cyan", "unchanged": "dim", "refused": "red"}
+
+
+def _url(db: str | None, config: Config) -> str:
+    from addin.store.db import store_url
+
+    return store_url(db or config.store)
+
+
+def check_all(files: list[Path], config: Config, err: Console):
+    """Check every workbook and register row; returns (results in order, notes about registers)."""
+    from addin.checks.run import FileResult
+    from addin.intake.reader import ReadError
+    from addin.intake.register import check_register, is_register
+
+    registers = {p for p in files if p.suffix.lower() in (".xlsx", ".xlsm") and is_register(p, EXPECT)}
+    notes = []
+    with progress_bar(err, len(files)) as bar:
+        task = bar.add_task("Checking", total=len(files))
+        forms = check_files([p for p in files if p not in registers], config, expect=EXPECT,
+                            advance=lambda: bar.advance(task))
+        by_path = {r.path: r for r in forms}
+        results = []
+        for p in files:
+            if p not in registers:
+                results.append(by_path[p])
+                continue
+            try:
+                reg = check_register(p, config, EXPECT)
+            except ReadError as e:
+                results.append(FileResult(p, read_error=e.reason))
+            else:
+                results.extend(reg.results)
+                if reg.ignored:
+                    notes.append(f"{p}: columns that are not {EXPECT} fields were not filed: "
+                                 + ", ".join(reg.ignored))
+                if not reg.results:
+                    notes.append(f"{p}: the register's table has no rows.")
+            bar.advance(task)
+    return results, notes
+
+
+def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None = None) -> int:
+    """Check and file; exit code 0 all filed or unchanged, 1 some refused, 2 unreadable or store failed."""
+    from addin.store.db import StoreError, open_store
+    from addin.store.filing import REFUSED, file_batch
+
+    files = expand(paths)
+    if not files:
+        err.print("safecontext: no workbooks found in " + ", ".join(map(str, paths)), markup=False)
+        return 2
+    from addin.term import TermError, configured_terms
+
+    try:
+        configured_terms(config)  # a referral's term comes from these: check them before anything is read
+    except TermError as e:
+        err.print(f"safecontext: {config.path or 'configuration'}: {e}", markup=False)
+        return 2
+    url = _url(db, config)
+    try:
+        engine = open_store(url)  # before reading anything: a store that cannot be opened stops here
+    except StoreError as e:
+        err.print(f"safecontext: {e}", markup=False)
+        return 2
+    try:
+        results, notes = check_all(files, config, err)
+        try:
+            with progress_bar(err, len(results)) as bar:
+                task = bar.add_task("Filing", total=len(results))
+                report = file_batch(engine, results, config, advance=lambda: bar.advance(task))
+        except KeyboardInterrupt:
+            err.print("Interrupted: nothing was filed; the store is as it was.")
+            raise
+        except StoreError as e:
+            err.print(f"safecontext: {e}", markup=False)
+            return 2
+    finally:
+        engine.dispose()
+    refused = report.of(REFUSED)
+    bad = [f.result for f in refused if f.result is not None and (f.result.read_error or f.result.errors)]
+    if bad:
+        out.print(f"[bold red]Refused[/] {len(bad)} (fix these and ingest them again):")
+        if len(bad) <= 10:
+            show([_as_shown(r) for r in bad], out)  # the table and messages `validate` prints
+        else:  # show() would list only counts for this many; every refusal's errors are listed
+            for r in bad:
+                out.print(f"[bold]{escape(str(_as_shown(r).path))}[/]")
+                if r.read_error:
+                    out.print(f"  [red]{escape(r.read_error)}[/]")
+                for p in r.errors:
+                    out.print(f"  [red]error[/] {escape(str(p))}")
+    shown = {id(r) for r in bad}
+    for f in refused:
+        if f.result is not None and id(f.result) in shown:
+            continue
+        out.print(f"[red]refused[/] {escape(f.name)}: {escape(f.detail or '')}")
+    for note in notes:
+        out.print(f"[yellow]note[/] {escape(note)}")
+    if len(report.filings) <= _SHOW_EACH_UP_TO:
+        for f in report.filings:
+            if f.outcome == REFUSED:
+                continue
+            where = f" ({f.term}, version {f.version})" if f.term else ""
+            extra = f"; {f.detail}" if f.detail and f.outcome == "unchanged" and "later" in f.detail else ""
+            n = len(f.result.queries) if f.result is not None else 0
+            extra += f"; {n} quer{'y' if n == 1 else 'ies'} to check" if n else ""
+            out.print(f"  [{_STYLE[f.outcome]}]{f.outcome:10}[/] {escape(f.name)}{where}{escape(extra)}")
+    queries = sum(1 for f in report.filings if f.outcome != REFUSED and f.result is not None and f.result.queries)
+    out.print(f"Filed {report.count('filed')}, unchanged {report.count('unchanged')}, superseded "
+              f"{report.count('superseded')}, refused {report.count(REFUSED)} into {escape(report.url)}.")
+    if queries:
+        out.print(f"{queries} of the filed forms have queries (warnings to check); 'safecontext validate' lists them "
+                  "for workbooks.")
+    if any(r.read_error for r in results):
+        return 2
+    return 1 if refused else 0
+
+
+def run_status(config: Config, out: Console, err: Console, db: str | None = None, last: int = 10) -> int:
+    from addin.store.db import StoreError
+    from addin.store.query import store_status
+
+    try:
+        st = store_status(_url(db, config), last=last)
+    except StoreError as e:
+        err.print(f"safecontext: {e}", markup=False)
+        return 2
+    out.print(f"Store: {escape(st['url'])}")
+    out.print(f"{st['referrals']} current referral(s), {st['versions']} version(s) in all, "
+              f"{st['filings']} filing(s) logged.")
+    if st["terms"]:
+        t = Table("Term", "Referrals", "Versions", title="Referrals by term")
+        for row in st["terms"]:
+            t.add_row(row["term"], str(row["referrals"]), str(row["versions"]))
+        out.print(t)
+    if st["last"]:
+        t = Table("Filed at (UTC)", "By", "File", "Outcome", "Term", "Version", title="Last filings")
+        for row in st["last"]:
+            when = _utc(row["filed_at"])
+            t.add_row(when.strftime("%Y-%m-%d %H:%M:%S") if when else "", escape(row["filed_by"] or ""),
+                      escape(row["file_name"] or ""), row["outcome"], row["term"] or "",
+                      "" if row["version"] is None else str(row["version"]))
+        out.print(t)
+    return 0
+
+
+def _as_shown(result):
+    """A register row is shown as 'register.xlsx (Sheet row 7)'; a form as its path."""
+    from dataclasses import replace
+
+    if getattr(result, "row", None):
+        return replace(result, path=Path(f"{result.path} ({result.sheet} row {result.row})"))
+    return result
+
+
+def _utc(when):
+    """A stored time in UTC (SQLite gives it back without a zone, PostgreSQL in the session's zone)."""
+    import datetime as dt
+
+    if when is None or when.tzinfo is None:
+        return when
+    return when.astimezone(dt.timezone.utc)

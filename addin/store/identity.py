@@ -1,0 +1,66 @@
+"""Which referral a form is, and whether its content changed: keys and hashes, no database."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from addin.forms import Form
+
+
+def normal_number(value) -> str | None:
+    """A referral number as compared: spaces collapsed, upper case; None when blank."""
+    if value is None:
+        return None
+    s = " ".join(str(value).split()).upper()
+    return s or None
+
+
+def upn_key(values: dict) -> str:
+    """'upn:' + sha256(UPN + referral date): identifies a referral without showing the UPN."""
+    upn = values.get("upn") or ""
+    day = values.get("referral_date")
+    text = upn + (day.isoformat() if isinstance(day, dt.date) else "")
+    return "upn:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def referral_key(values: dict) -> str:
+    """'ref:' + the referral number when there is one, else the UPN-and-date key."""
+    number = normal_number(values.get("referral_number"))
+    return f"ref:{number}" if number else upn_key(values)
+
+
+def _plain(value):
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # 95.0 and 95 are the same answer
+    return value
+
+
+def canonical_json(form: Form, values: dict, tables: dict | None = None) -> str:
+    """The typed content of a form as JSON with a fixed order (row positions left out)."""
+    tables = tables or {}
+    content = {
+        "form": form.id,
+        "values": {f.id: _plain(values.get(f.id)) for f in form.fields},
+        "tables": {t.id: [{c.id: _plain(row.get(c.id)) for c in t.columns} for row in tables.get(t.id, [])]
+                   for t in form.tables},
+    }
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def record_hash(form: Form, values: dict, tables: dict | None = None) -> str:
+    """sha256 of the canonical JSON: equal for the same answers, however the workbook was saved."""
+    return hashlib.sha256(canonical_json(form, values, tables).encode("utf-8")).hexdigest()
+
+
+def file_hash(path) -> str:
+    """sha256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

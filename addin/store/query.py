@@ -1,0 +1,190 @@
+"""Reading the store: current referrals of some terms as DataFrames, their table rows, the filing log."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from addin.store.db import StoreError, connect, display_url, reason
+from addin.store.schema import StoreTables, store_tables
+from addin.term import parse_term, term_key
+
+
+@contextmanager
+def _reading(target):
+    """A read-only connection; errors become StoreError. A missing SQLite file is not created."""
+    engine = connect(target, create=False)
+    try:
+        with engine.connect() as conn:
+            yield conn
+    except SQLAlchemyError as e:
+        raise StoreError(f"cannot read the store {display_url(engine)}: {reason(e)}") from None
+    finally:
+        if engine is not target:
+            engine.dispose()
+
+
+def _columns(conn, name: str) -> set[str] | None:
+    insp = inspect(conn)
+    if not insp.has_table(name):
+        return None
+    return {c["name"] for c in insp.get_columns(name)}
+
+
+def _dtype(f) -> str:
+    return {"yesno": "boolean", "tick": "boolean", "integer": "Int64", "number": "float64",
+            "percent": "float64", "date": "datetime64[ns]"}.get(f.type, "object")
+
+
+def _frame(rows: list, columns: list[str], typed: dict):
+    """A DataFrame with pandas types: nullable booleans and integers, datetime64 dates, text as object."""
+    import pandas as pd
+
+    df = pd.DataFrame.from_records(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
+    for col, kind in typed.items():
+        if kind == "datetime64[ns]":
+            df[col] = pd.to_datetime(df[col]).astype("datetime64[ns]")
+        elif kind == "utc":
+            df[col] = pd.to_datetime(df[col], utc=True)
+        elif kind == "object":
+            df[col] = df[col].astype(object).where(df[col].notna(), None)
+        else:
+            df[col] = df[col].astype(kind)
+    return df
+
+
+def _terms(terms) -> list[str] | None:
+    if terms is None:
+        return None
+    if isinstance(terms, str):
+        terms = [terms]
+    return [parse_term(t) for t in terms]
+
+
+def _where(r, terms, history: bool) -> list:
+    conds = [] if history else [r.c.is_current]
+    if terms is not None:
+        conds.append(r.c.term.in_(terms))
+    return conds
+
+
+def load_referrals(engine_or_url, terms: list[str] | str | None = None, *, history: bool = False,
+                   form="fap-referral"):
+    """One row per current referral (every version with history=True) of the given terms (None: all).
+
+    Columns: referral_id, referral_key, version, term, filed_at, source_file, queries (how many
+    queries the form had when filed), [is_current, superseded_by with history], every field of the
+    form by id, then n_<table id> for each repeating table (its number of filled rows). Types: yes/no and ticks -> boolean, integers ->
+    Int64, numbers and percentages -> float64, dates -> datetime64, text -> object (str or None).
+    """
+    st: StoreTables = store_tables(form)
+    terms = _terms(terms)
+    r = st.referrals
+    meta = ["referral_id", "referral_key", "version", "term", "filed_at", "source_file", "queries"]
+    if history:
+        meta += ["is_current", "superseded_by"]
+    fields = [f.id for f in st.form.fields]
+    counts = [f"n_{t.id}" for t in st.form.tables]
+    typed = {"referral_id": "int64", "version": "int64", "filed_at": "utc", "term": "object", "queries": "Int64",
+             **({"is_current": "bool", "superseded_by": "Int64"} if history else {}),
+             **{f.id: _dtype(f) for f in st.form.fields}, **{c: "int64" for c in counts}}
+    with _reading(engine_or_url) as conn:
+        have = _columns(conn, r.name)
+        if have is None:
+            return _frame([], meta + fields + counts, typed)
+        sel = [r.c.id.label("referral_id")] + [r.c[c] for c in meta[1:] if c in have]
+        sel += [r.c[f] for f in fields if f in have]
+        query = select(*sel).where(*_where(r, terms, history)).order_by(r.c.referral_date, r.c.id)
+        found = [dict(row._mapping) for row in conn.execute(query)]
+        for t in st.form.tables:
+            child = st.children[t.id]
+            n = {}
+            if _columns(conn, child.name) is not None:
+                q = (select(child.c.referral_id, func.count().label("n"))
+                     .join(r, r.c.id == child.c.referral_id).where(*_where(r, terms, history))
+                     .group_by(child.c.referral_id))
+                n = {row.referral_id: row.n for row in conn.execute(q)}
+            for row in found:
+                row[f"n_{t.id}"] = n.get(row["referral_id"], 0)
+    return _frame(found, meta + fields + counts, typed)
+
+
+def load_table_rows(engine_or_url, table_id: str, terms: list[str] | str | None = None, *,
+                    history: bool = False, form="fap-referral"):
+    """The rows of one repeating table (e.g. 'exclusions') of the current referrals of the given terms.
+
+    Columns: referral_id (joins load_referrals), term, row_number (1-based row in the form's
+    table), then the table's columns by id, typed as in load_referrals.
+    """
+    st: StoreTables = store_tables(form)
+    if table_id not in st.children:
+        raise KeyError(f"{table_id!r} is not a repeating table of {st.form.id}; "
+                       f"tables: {', '.join(st.children)}")
+    terms = _terms(terms)
+    t, child, r = st.form[table_id], st.children[table_id], st.referrals
+    cols = ["referral_id", "term", "row_number"] + [c.id for c in t.columns]
+    typed = {"referral_id": "int64", "term": "object", "row_number": "int64",
+             **{c.id: _dtype(c) for c in t.columns}}
+    with _reading(engine_or_url) as conn:
+        have = _columns(conn, child.name)
+        if have is None or _columns(conn, r.name) is None:
+            return _frame([], cols, typed)
+        q = (select(child.c.referral_id, r.c.term, child.c.row_number,
+                    *[child.c[c.id] for c in t.columns if c.id in have])
+             .join(r, r.c.id == child.c.referral_id).where(*_where(r, terms, history))
+             .order_by(child.c.referral_id, child.c.row_number))
+        rows = [dict(row._mapping) for row in conn.execute(q)]
+    return _frame(rows, cols, typed)
+
+
+def load_filings(engine_or_url, limit: int | None = None):
+    """The filing log, newest first: filed_at, filed_by, file_name, content_hash, outcome, term, ..."""
+    st = store_tables()
+    f = st.filings
+    cols = [c.name for c in f.columns]
+    with _reading(engine_or_url) as conn:
+        if _columns(conn, f.name) is None:
+            return _frame([], cols, {"filed_at": "utc"})
+        q = select(f).order_by(f.c.filed_at.desc(), f.c.id.desc())
+        if limit:
+            q = q.limit(limit)
+        rows = [dict(row._mapping) for row in conn.execute(q)]
+    return _frame(rows, cols, {"filed_at": "utc", "referral_id": "Int64", "version": "Int64"})
+
+
+def store_status(engine_or_url, last: int = 10) -> dict:
+    """Counts by term and the last filings. Only counts, file names, users and outcomes: no personal values."""
+    st = store_tables()
+    r, f = st.referrals, st.filings
+    engine = connect(engine_or_url, create=False)
+    out = {"url": display_url(engine), "terms": [], "referrals": 0, "versions": 0, "filings": 0,
+           "outcomes": {}, "last": []}
+    try:
+        with _reading(engine) as conn:
+            if _columns(conn, r.name) is not None:
+                q = (select(r.c.term, func.count().label("versions"),
+                            func.sum(case_current(r)).label("current"))
+                     .group_by(r.c.term))
+                rows = sorted(conn.execute(q), key=lambda x: term_key(x.term))
+                out["terms"] = [{"term": x.term, "referrals": int(x.current or 0), "versions": int(x.versions)}
+                                for x in rows]
+                out["referrals"] = sum(t["referrals"] for t in out["terms"])
+                out["versions"] = sum(t["versions"] for t in out["terms"])
+            if _columns(conn, f.name) is not None:
+                out["outcomes"] = {x.outcome: int(x.n) for x in conn.execute(
+                    select(f.c.outcome, func.count().label("n")).group_by(f.c.outcome))}
+                out["filings"] = sum(out["outcomes"].values())
+                q = (select(f.c.filed_at, f.c.filed_by, f.c.file_name, f.c.outcome, f.c.term, f.c.version)
+                     .order_by(f.c.filed_at.desc(), f.c.id.desc()).limit(last))
+                out["last"] = [dict(x._mapping) for x in conn.execute(q)]
+    finally:
+        if engine is not engine_or_url:
+            engine.dispose()
+    return out
+
+
+def case_current(r):
+    from sqlalchemy import case
+
+    return case((r.c.is_current, 1), else_=0)
