@@ -4,12 +4,13 @@ The input workbook is never written: openpyxl drops buttons and shapes, so it on
 """
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -18,6 +19,9 @@ from addin.checks.problems import ERROR, Problem
 CHECKS_SHEET = "Checks"
 FILLS = {"error": PatternFill("solid", fgColor="FFC7CE"), "query": PatternFill("solid", fgColor="FFEB9C")}
 HEADERS = ("Severity", "Code", "Sheet", "Cell", "Field", "Message")
+WIDTHS = (10, 10, 12, 8, 28, 100)
+_TOP = Alignment(vertical="top")
+_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def set_text(cell, text: str) -> None:
@@ -59,21 +63,30 @@ def annotated_copy(path: Path, problems: list[Problem], out_dir: Path, name: str
         c.comment = Comment("\n".join(str(p) for p in found), "SafeContext", width=320, height=110)
     ws = wb.create_sheet(CHECKS_SHEET, 0)
     set_text(ws["A1"], summary_line(problems))
-    ws["A1"].font = Font(bold=True)
+    ws["A1"].font = Font(name="Calibri", bold=True)  # named: without a name LibreOffice shows a serif face
     for j, h in enumerate(HEADERS, start=1):
-        ws.cell(row=3, column=j, value=h).font = Font(bold=True)
+        ws.cell(row=3, column=j, value=h).font = Font(name="Calibri", bold=True)
     for i, p in enumerate(problems, start=4):
         for j, v in enumerate((p.severity, p.code, p.sheet or "", p.cell or "", p.field or "", p.message), start=1):
             set_text(ws.cell(row=i, column=j), v)
+            ws.cell(row=i, column=j).alignment = _WRAP if j == 6 else _TOP
         ws.cell(row=i, column=1).fill = FILLS[p.severity]
+        lines = math.ceil(len(p.message) / (WIDTHS[5] * 1.1 - 3))
+        if lines > 1:  # neither Excel nor LibreOffice grows a row for wrapped text when opening a file
+            ws.row_dimensions[i].height = 15 * lines + 2
         if p.sheet and p.cell:
             link = ws.cell(row=i, column=4)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheetname(p.sheet)}!{p.cell}",
                                        display=p.cell)
-            link.font = Font(color="0563C1", underline="single")
-    for col, width in zip("ABCDEF", (10, 10, 12, 8, 28, 110)):
+            link.font = Font(name="Calibri", color="0563C1", underline="single")
+    for col, width in zip("ABCDEF", WIDTHS):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A4"
+    ws.print_title_rows = "3:3"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.active = 0
     for other in wb.worksheets[1:]:
         other.sheet_view.tabSelected = False

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,28 @@ _THIN = Side(style="thin", color="8EA9DB")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _UNLOCKED = Protection(locked=False)
+_WIDTHS = dict(zip("ABCDEFGH", (2, 46, 40, 48, 26, 30, 11, 10)))
+
+
+def _font(**kw) -> Font:
+    """A Calibri font: a Font without a name shows in a serif face in LibreOffice."""
+    return Font(name="Calibri", **kw)
+
+
+def _lines(text: str, width: float, size: float = 11) -> int:
+    """How many lines `text` wraps to in a column `width` characters wide (a generous estimate:
+    wide fonts such as the DejaVu Sans LibreOffice uses in place of Calibri, and whole words)."""
+    per_line = max(1, int(width * 1.1 * 11 / size) - 3)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
+
+
+def _fit_row(ws, row: int, *texts: tuple[str, float, float], at_least: float = 0) -> None:
+    """Make a row tall enough for its wrapped texts (text, width, font size). Neither Excel nor
+    LibreOffice grows rows when opening a file, so without this long labels spill over the next row."""
+    needed = max([_lines(text, width, size) * size * 1.3 + 3 for text, width, size in texts if text]
+                 + [at_least])
+    if needed > 18:  # more than the one line of 11 pt a default row holds
+        ws.row_dimensions[row].height = math.ceil(needed)
 
 
 @dataclass
@@ -49,35 +72,40 @@ def build(form: Form, config: Config) -> tuple[Workbook, Layout]:
     layout = Layout()
     list_refs = _write_lists(wb, form, config)
 
-    for col, width in zip("ABCDEFGH", (2, 46, 40, 48, 22, 30, 26, 18)):
+    for col, width in _WIDTHS.items():
         ws.column_dimensions[col].width = width
+    across = _WIDTHS["B"] + _WIDTHS["C"] + _WIDTHS["D"]
     ws["B1"] = form.title
-    ws["B1"].font = Font(bold=True, size=14, color="1F3864")
+    ws["B1"].font = _font(bold=True, size=14, color="1F3864")
+    ws.row_dimensions[1].height = 21
     ws["B2"] = f"{config.authority} · SafeContext form {form.id} version {form.version}"
-    ws["B2"].font = Font(italic=True, color="595959")
+    ws["B2"].font = _font(italic=True, color="595959")
     ws["B3"] = form.intro
     ws["B3"].alignment = _WRAP
     ws.merge_cells("B3:D3")
-    ws.row_dimensions[3].height = 45
+    _fit_row(ws, 3, (form.intro, across, 11), at_least=30)
     ws["B4"] = "Cells marked * are required."
-    ws["B4"].font = Font(italic=True, color="595959")
+    ws["B4"].font = _font(italic=True, color="595959")
     row = 6
     for section in form.sections:
         for col in "BCD":
             ws[f"{col}{row}"].fill = _SECTION_FILL
         ws[f"B{row}"] = section.title
-        ws[f"B{row}"].font = Font(bold=True, color="FFFFFF", size=12)
+        ws[f"B{row}"].font = _font(bold=True, color="FFFFFF", size=12)
+        ws.row_dimensions[row].height = 18
         row += 1
         for item in section.items:
             if isinstance(item, Heading):
                 ws[f"B{row}"] = item.text
                 ws[f"B{row}"].alignment = _WRAP
                 if item.note:
-                    ws[f"B{row}"].font = Font(italic=True, color="595959")
+                    ws[f"B{row}"].font = _font(italic=True, color="595959")
                     ws.merge_cells(f"B{row}:D{row}")
-                    ws.row_dimensions[row].height = 30
-                else:
-                    ws[f"B{row}"].font = Font(bold=True, color="1F3864")
+                    _fit_row(ws, row, (item.text, across, 11))
+                else:  # B:C, as a table's help note may sit in D of this row
+                    ws[f"B{row}"].font = _font(bold=True, color="1F3864")
+                    ws.merge_cells(f"B{row}:C{row}")
+                    _fit_row(ws, row, (item.text, _WIDTHS["B"] + _WIDTHS["C"], 11))
                 row += 1
             elif isinstance(item, Field):
                 _write_field(ws, wb, item, row, config, list_refs, layout)
@@ -91,7 +119,11 @@ def build(form: Form, config: Config) -> tuple[Workbook, Layout]:
     ws.protection.formatRows = False
     ws.sheet_view.showGridLines = False
     ws.print_options.gridLines = False
-    ws.page_setup.orientation = "portrait"
+    # A4, as in England; landscape when a table runs past column D, else the print is too small to read.
+    wide = any(len(t.columns) > 3 for t in form.tables)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if wide else "portrait"
+    ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -114,12 +146,10 @@ def _write_field(ws, wb, f: Field, row: int, config, list_refs, layout: Layout) 
     _style_input(cell, f)
     if f.help:
         h = ws.cell(row=row, column=4, value=f.help)
-        h.font = Font(italic=True, size=9, color="595959")
+        h.font = _font(italic=True, size=9, color="595959")
         h.alignment = _WRAP
-    if f.type == "longtext":
-        ws.row_dimensions[row].height = 48
-    elif len(f.label) > 48 or len(f.help) > 60:
-        ws.row_dimensions[row].height = 30
+    _fit_row(ws, row, (label.value, _WIDTHS["B"], 11), (f.help, _WIDTHS["D"], 9),
+             at_least=48 if f.type == "longtext" else 0)
     ref = cell.coordinate
     _validate(ws, f, ref, config, list_refs)
     wb.defined_names[f.id] = DefinedName(f.id, attr_text=f"{quote_sheetname(ws.title)}!${get_column_letter(3)}${row}")
@@ -132,8 +162,10 @@ def _write_table(ws, t: Table, row: int, config, list_refs, layout: Layout) -> i
     nrows = max(t.rows, len(t.preset))
     for j, c in enumerate(t.columns):
         h = ws.cell(row=row, column=first_col + j, value=column_header(c))
-        h.font = Font(bold=True)
+        h.font = _font(bold=True)
         h.alignment = _WRAP
+    _fit_row(ws, row, *((column_header(c), _WIDTHS.get(get_column_letter(first_col + j), 9), 11)
+                        for j, c in enumerate(t.columns)))
     for i in range(nrows):
         for j, c in enumerate(t.columns):
             cell = ws.cell(row=row + 1 + i, column=first_col + j)
@@ -154,7 +186,7 @@ def _write_table(ws, t: Table, row: int, config, list_refs, layout: Layout) -> i
         col.name = ws.cell(row=row, column=first_col + j).value
     if t.help:
         note = ws.cell(row=row - 1, column=4, value=t.help)
-        note.font = Font(italic=True, size=9, color="595959")
+        note.font = _font(italic=True, size=9, color="595959")
     layout.tables[t.id] = (row, first_col)
     return last
 

@@ -29,6 +29,7 @@ NS = {
 }
 MAX_UNPACKED = 100 * 2**20      # a filled form is well under 1 MiB unpacked
 MAX_RATIO = 150                 # xlsx parts compress ~10x; far more means a bomb
+_CACHE_PART = 64 * 2**10        # parts up to this size have their parsed XML cached (see _parse_xml)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
 _CELL = re.compile(r'<c r="([A-Z]{1,3}\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
@@ -73,6 +74,14 @@ def col_to_index(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n - 1
+
+
+@lru_cache(maxsize=256)
+def _parse_xml(data: bytes):
+    """A small part's XML, parsed once per distinct content. Forms made from one template share
+    their workbook, relationship and table parts byte for byte, and defusedxml's pure-Python
+    parser was the slowest step of reading a batch. Callers only read the tree, never change it."""
+    return SafeET.fromstring(data)
 
 
 @lru_cache(maxsize=8192)
@@ -186,8 +195,9 @@ class _Structure:
         return data
 
     def _xml(self, part: str):
+        data = self._read(part)
         try:
-            return SafeET.fromstring(self._read(part))
+            return _parse_xml(data) if len(data) <= _CACHE_PART else SafeET.fromstring(data)
         except (SafeET.ParseError, DefusedXmlException):
             raise ReadError(self.path, f"the workbook is damaged: {part} is not readable XML.") from None
 
