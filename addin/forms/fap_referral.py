@@ -53,7 +53,7 @@ FORM = Form(
     title="Secondary Referral Form to Fair Access Pupil Placement Panel",
     version="2015-16.1",
     sheet="Referral",
-    intro="Fill the white cells. Drop-down cells show their choices when selected. "
+    intro="Fill the pale yellow cells. Drop-down cells show their choices when selected. "
           "Dates as dd/mm/yyyy. Use 'Check this form' (SafeContext tab) or "
           "'safecontext validate' before sending.",
     sections=(

@@ -8,7 +8,7 @@ FORM = Form(
     version="2016.1",
     sheet="PGI",
     intro="This form is for informing an existing assessment only. It is not an intelligence "
-          "gathering exercise. Fill the white cells and return it to the requester.",
+          "gathering exercise. Fill the pale yellow cells and return it to the requester.",
     sections=(
         Section("Request", (
             F("requester_name", "Information requester: name", required=True, personal=True),

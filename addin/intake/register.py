@@ -13,7 +13,7 @@ from pathlib import Path
 
 from addin.checks.run import FileResult, validate_batch
 from addin.forms import Form, get_form
-from addin.forms.blank import MARKER_FORM
+from addin.forms.contract import MARKER_FORM
 from addin.intake.reader import (NS, FormRecord, ReadError, _cell_problem, _COORD, _open_zip, _Structure,
                                  col_to_index, index_to_col)
 from addin.intake.values import clean_text
