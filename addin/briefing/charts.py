@@ -24,12 +24,7 @@ def concerns_chart(concerns: list[dict], path: Path) -> Path:
         ax.annotate(str(c["count"]), (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                     xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
     ax.set_xlabel("Referrals this term")
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, ax, path)
 
 
 def trend_chart(trend, path: Path) -> Path:
@@ -43,6 +38,10 @@ def trend_chart(trend, path: Path) -> Path:
     ax.set_ylim(bottom=0)
     ax.set_ylabel("Referrals")
     ax.legend(frameon=False, fontsize=8)
+    return _save(plt, fig, ax, path)
+
+
+def _save(plt, fig, ax, path: Path) -> Path:
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

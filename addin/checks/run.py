@@ -89,8 +89,6 @@ def _position(p: Problem):
 
 def type_record(res: FileResult, config: Config) -> None:
     """Typed values from raw ones; what cannot be typed becomes a problem and a blank."""
-    from addin.validators.common import PARSE_CODES
-
     rec, form = res.record, res.record.form
     for f in form.fields:
         if f.id not in rec.cells:
@@ -131,7 +129,7 @@ def validate_batch(results: list[FileResult], config: Config) -> None:
     import pandas as pd
 
     from addin.validators import rules_for
-    from addin.validators.common import build_schema, failures, value_checks
+    from addin.validators.common import build_schema, value_checks
 
     form: Form = results[0].record.form
     for r in results:

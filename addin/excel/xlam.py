@@ -76,7 +76,7 @@ def ribbon_xml() -> str:
     groups = []
     for gid, label, group in GROUPS:
         if gid == NEW_MENU:
-            inner = (f'<menu id="scNewMenu" label="New form" size="large" imageMso="FileNew" '
+            inner = ('<menu id="scNewMenu" label="New form" size="large" imageMso="FileNew" '
                      f'screentip="New form" supertip="Opens a new blank SafeContext form.">'
                      + "".join(_button_xml(b, None) for b in group) + "</menu>")
         else:

@@ -279,17 +279,20 @@ class _Structure:
                                        "Copy the entries into a blank form made by 'safecontext new'.")
         return form_id.strip(), str(version or "").strip()
 
-    def tables(self) -> dict[str, tuple[str, str, list[str]]]:
-        """Excel tables by name: (sheet, ref, header names)."""
-        out = {}
+    def table_parts(self):
+        """Every Excel table: (sheet, name, ref, header rows, totals rows, column headings)."""
         for sheet, part in self.sheet_paths.items():
             for target in self._rels(part).values():
                 if "/tables/" not in "/" + target:
                     continue
                 t = self._xml(target)
-                headers = [c.get("name", "") for c in t.iterfind("m:tableColumns/m:tableColumn", NS)]
-                out[t.get("displayName") or t.get("name")] = (sheet, t.get("ref", ""), headers)
-        return out
+                headings = [c.get("name", "") for c in t.iterfind("m:tableColumns/m:tableColumn", NS)]
+                yield (sheet, t.get("displayName") or t.get("name"), t.get("ref", ""),
+                       int(t.get("headerRowCount", "1")), int(t.get("totalsRowCount", "0")), headings)
+
+    def tables(self) -> dict[str, tuple[str, str, list[str]]]:
+        """Excel tables by name: (sheet, ref, header names)."""
+        return {name: (sheet, ref, headings) for sheet, name, ref, _, _, headings in self.table_parts()}
 
 
 def _join(base: PurePosixPath, target: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from addin.checks.run import FileResult, validate_batch
 from addin.forms import Form, get_form
 from addin.forms.contract import MARKER_FORM
-from addin.intake.reader import (NS, FormRecord, ReadError, _cell_problem, _COORD, _open_zip, _Structure,
+from addin.intake.reader import (FormRecord, ReadError, _cell_problem, _COORD, _open_zip, _Structure,
                                  col_to_index, index_to_col)
 from addin.intake.values import clean_text
 
@@ -70,21 +70,9 @@ def _heading_map(form: Form, headings: list[str]) -> tuple[dict[str, int], list[
     return mapped, ignored
 
 
-def _tables(book: _Structure):
-    """Every Excel table: (sheet, name, ref, header rows, totals rows, headings)."""
-    for sheet, part in book.sheet_paths.items():
-        for target in book._rels(part).values():
-            if "/tables/" not in "/" + target:
-                continue
-            t = book._xml(target)
-            headings = [c.get("name", "") for c in t.iterfind("m:tableColumns/m:tableColumn", NS)]
-            yield (sheet, t.get("displayName") or t.get("name"), t.get("ref", ""),
-                   int(t.get("headerRowCount", "1")), int(t.get("totalsRowCount", "0")), headings)
-
-
 def _best_table(book: _Structure, form: Form):
     best = None
-    for sheet, name, ref, header_rows, totals_rows, headings in _tables(book):
+    for sheet, name, ref, header_rows, totals_rows, headings in book.table_parts():
         mapped, ignored = _heading_map(form, headings)
         if header_rows and len(mapped) >= MIN_MATCHED and (best is None or len(mapped) > len(best[-2])):
             best = (sheet, name, ref, header_rows, totals_rows, headings, mapped, ignored)

@@ -1,7 +1,6 @@
 """The termly FAP data matrix of need: from the store to an Excel workbook, exact or publishable."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 
