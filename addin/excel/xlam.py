@@ -77,7 +77,7 @@ def ribbon_xml() -> str:
     for gid, label, group in GROUPS:
         if gid == NEW_MENU:
             inner = ('<menu id="scNewMenu" label="New form" size="large" imageMso="FileNew" '
-                     f'screentip="New form" supertip="Opens a new blank SafeContext form.">'
+                     'screentip="New form" supertip="Opens a new blank SafeContext form.">'
                      + "".join(_button_xml(b, None) for b in group) + "</menu>")
         else:
             inner = "".join(_button_xml(b) for b in group)
