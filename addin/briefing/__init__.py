@@ -76,7 +76,9 @@ def _pooled_rows(block, threshold: int, label: str) -> list[dict]:
         rows.append({"name": str(name), "referrals": total, "any_concern": block.counts.loc[name, ANY]})
     rows.sort(key=lambda r: -r["referrals"])
     if pooled:
-        rows.append({"name": f"Other {label} ({pooled}, each with fewer than {threshold} referrals, or not recorded)",
+        # Not "each with fewer than {threshold}": a secondary c can be larger, and with that bound a
+        # reader could solve the pooled counts (two schools, 8 referrals between them: 4 and 4).
+        rows.append({"name": f"Other {label} ({pooled}, with numbers suppressed or not recorded)",
                      "referrals": "c", "any_concern": "c"})
     return rows
 
@@ -125,7 +127,8 @@ def context(pub: list[Sheet], term: str, term_dates: tuple[dt.date, dt.date], co
     if "Filed with queries to check" in dq_lines:
         data_quality.append(f"{_say(dq_lines['Filed with queries to check'], threshold)} referrals were filed "
                             "with queries for the panel to check.")
-    blank_fields = [f"{k} ({_say(v, threshold)})" for k, v in dq_block.iloc[:, 0].items() if v != 0][:5]
+    # c here may hide a large count (its complement is small), so it is shown as c, not "fewer than".
+    blank_fields = [f"{k} ({v})" for k, v in dq_block.iloc[:, 0].items() if v != 0][:5]
     if blank_fields:
         data_quality.append("Fields most often left blank: " + "; ".join(blank_fields) + ".")
     from addin.briefing.charts import concerns_chart, trend_chart

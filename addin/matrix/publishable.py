@@ -8,6 +8,7 @@ from addin.suppression import suppress_series, suppress_table
 
 OTHER_COMBINATIONS = "All other combinations"
 CHANGE_PREFIX = "Change"
+DATA_QUALITY, BLANKS_OF = "Data quality", "Referrals filed"
 
 
 def _small(v, threshold: int) -> bool:
@@ -16,8 +17,23 @@ def _small(v, threshold: int) -> bool:
 
 def publishable(sheets: list[Sheet], threshold: int) -> list[Sheet]:
     """A copy of `sheets` with every count suppressed as the rules say; exact sheets are untouched."""
-    return [Sheet(s.name, [_block(b, threshold, s.name) for b in s.blocks], _lines(s.lines, threshold))
+    return [Sheet(s.name, [_blanks(b, threshold, dict(s.lines).get(BLANKS_OF)) if s.name == DATA_QUALITY
+                           else _block(b, threshold, s.name) for b in s.blocks], _lines(s.lines, threshold))
             for s in sheets]
+
+
+def _blanks(b: Block, threshold: int, filed) -> Block:
+    """Blank counts: hidden when small, and when few referrals have the field filled in (filed - blank).
+
+    That complement is a count other sheets suppress (24 filed, 22 without home information: the
+    2 with it are the "c" on Contexts), so it must not be left to subtraction.
+    """
+    def shown(v):
+        v = int(v)
+        return "c" if _small(v, threshold) or (filed is not None and _small(int(filed) - v, threshold)) else v
+
+    return Block(b.title, b.counts.astype(object).map(shown), additive_cols=False, heat=b.heat, note=b.note,
+                 chart=b.chart)
 
 
 def _lines(lines, threshold):

@@ -1,0 +1,304 @@
+"""The Word briefing for the board: filled from the publishable matrix of the fixed set, read back.
+
+The fixed set and its hand-counted numbers live in test_matrix.py; the numbers here are the
+publishable ones (counts of 1 to 4 are c) from those tables.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from xml.dom import minidom
+
+import pytest
+from docx import Document
+
+from test_matrix import A, B, C, D, TERM, Fixed, convert_to_pdf, fixed, fixed_referrals, soffice  # noqa: F401
+
+from addin.briefing import MARKING, VARIABLES, make_briefing
+from addin.briefing.template_source import TEMPLATE
+
+c = "c"
+AUTHORITY = "Ashbridge Borough Council (fictional demo authority)"
+NASTY_AUTHORITY = """Smith & Jones <Borough> "Council" 'demo'"""
+NASTY_SCHOOL = """St Mary & St John's <Academy> "Q" 'x'"""
+
+KEY_MESSAGES = [
+    "24 referrals reached the Fair Access Panel in the spring term 2026 (up 12 on the autumn term 2025).",
+    "17 of them (70.8%) recorded at least one peer-on-peer abuse concern.",
+    "The most common concerns were CSE (7), missing from home (6) and serious youth violence (5).",
+    "12 referrals recorded two or more peer-on-peer abuse concerns, so the same young people appear in more "
+    "than one of the usual lists.",
+]
+CONCERNS = [  # this term, previous term, change: a change only where both counts are shown
+    ["Concern", "Spring term 2026", "Autumn term 2025", "Change"],
+    ["CSE", "7", "5", "+2"],
+    ["Serious youth violence", "5", c, c],        # 2 in the autumn
+    ["Gangs", c, c, c],
+    ["Harmful sexual behaviour", c, c, c],
+    ["Relationship/domestic abuse", c, "0", c],
+    ["Sexual bullying", c, "0", c],
+    ["Missing from education", c, c, c],
+    ["Missing from home", "6", c, c],             # 3 in the autumn
+    ["Open to children's social care", "7", c, c],
+]
+COMBINATIONS = [["Combination of concerns", "Referrals"], ["CSE + Missing from home", "5"],
+                ["All other combinations", "12"]]
+SCHOOLS = [  # Brookfield (5, hidden so that Canal Side's 2 cannot be worked out) and Canal Side are pooled
+    ["School", "Referrals", "With a peer-on-peer abuse concern"],
+    [A, "10", "8"],
+    [B, "7", "5"],
+    ["Other schools (2, with numbers suppressed or not recorded)", c, c],
+]
+WARDS = [  # Castle (5, hidden for the 3 not recorded) is pooled with "Not recorded"
+    ["Ward where the child lives", "Referrals", "With a peer-on-peer abuse concern"],
+    ["Abbey", "9", "9"],
+    ["Bankside", "7", c],
+    ["Other wards (2, with numbers suppressed or not recorded)", c, c],
+]
+CONTEXTS = [
+    ["Recorded on the referral", "All referrals", "With a peer-on-peer abuse concern"],
+    ["Peer group information recorded", "18", "17"],
+    ["School information recorded", "6", "6"],
+    ["Neighbourhood information recorded", c, c],
+    ["Home environment information recorded", c, "0"],
+    ["School response recorded (any context)", "6", "6"],
+    ["Other agencies involved (current)", "7", "6"],
+    ["Agency involved (current): YOS", c, c],
+    ["Agency involved (current): Police", c, c],
+    ["Agency involved (current): CAMHS", c, c],
+    ["Agency involved (current): Education Psychology", "0", "0"],
+    ["Agency involved (current): Other", c, c],
+]
+DATA_QUALITY = [
+    "fewer than 5 referrals were filed with queries for the panel to check.",   # S20
+    "Fields most often left blank: Other names (24); Individual's strengths: information (24); Individual's "
+    "strengths: school response, including referrals to external agencies (24); Individual's attitude to work: "
+    "information (24); Individual's attitude to work: school response, including referrals to external "
+    "agencies (24).",
+]
+
+_CACHE: dict = {}
+
+
+@pytest.fixture(scope="session")
+def briefing(fixed, tmp_path_factory) -> Path:
+    if "briefing" not in _CACHE:
+        out = tmp_path_factory.mktemp("briefing") / "briefing.docx"
+        _CACHE["briefing"] = make_briefing(TERM, out, fixed.config, db=str(fixed.store))
+    return _CACHE["briefing"]
+
+
+def rows(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def paragraphs_between(doc, start: str, end: str) -> list[str]:
+    texts = [p.text for p in doc.paragraphs]
+    return [t for t in texts[texts.index(start) + 1:texts.index(end)] if t.strip()]
+
+
+def all_text(doc) -> str:
+    """Body paragraphs, table cells, headers and footers."""
+    parts = [p.text for p in doc.paragraphs]
+    parts += [cell.text for t in doc.tables for row in t.rows for cell in row.cells]
+    for s in doc.sections:
+        parts += [p.text for p in s.header.paragraphs] + [p.text for p in s.footer.paragraphs]
+    return "\n".join(parts)
+
+
+def xml_parts(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith((".xml", ".rels"))}
+
+
+# --- what the briefing says ------------------------------------------------------------------------
+
+def test_key_messages(briefing):
+    doc = Document(briefing)
+    assert paragraphs_between(doc, "Key messages", "Concerns recorded on referrals") == KEY_MESSAGES
+    assert paragraphs_between(doc, "How far concerns overlap", "Schools and neighbourhoods")[0] == KEY_MESSAGES[3]
+    prefix = f"{AUTHORITY} · Spring term 2026 (01/01/2026 to 31/03/2026) · produced "
+    assert [p.text for p in doc.paragraphs if p.text.startswith(prefix)] != []
+
+
+def test_tables(briefing):
+    concerns, combinations, schools, wards, contexts = (rows(t) for t in Document(briefing).tables)
+    assert concerns == CONCERNS
+    assert combinations == COMBINATIONS
+    assert schools == SCHOOLS
+    assert wards == WARDS
+    assert contexts == CONTEXTS
+    named = [r[0] for r in schools[1:]]
+    assert C not in named and D not in named  # their counts do not survive suppression
+
+
+def test_data_quality_and_method(briefing):
+    doc = Document(briefing)
+    assert paragraphs_between(doc, "Data quality", "Method and symbols") == DATA_QUALITY
+    method = paragraphs_between(doc, "Method and symbols", doc.paragraphs[-1].text) + [doc.paragraphs[-1].text]
+    assert method[-1].startswith("Symbols: c = suppressed: fewer than 5")
+
+
+def test_two_charts_and_the_marking_everywhere(briefing):
+    doc = Document(briefing)
+    assert len(doc.inline_shapes) == 2
+    assert doc.paragraphs[0].text == MARKING == "OFFICIAL – SENSITIVE"
+    for s in doc.sections:
+        assert [p.text for p in s.header.paragraphs] == [MARKING]
+        assert [p.text for p in s.footer.paragraphs] == [f"{AUTHORITY} · Spring term 2026 · {MARKING}"]
+    with zipfile.ZipFile(briefing) as z:
+        media = [n for n in z.namelist() if n.startswith("word/media/")]
+    assert len(media) == 2 and all(n.endswith(".png") for n in media)
+
+
+def test_every_number_in_the_tables_obeys_suppression(briefing):
+    """No count from 1 to 4 anywhere in the tables; a change (a difference of two shown counts) may be small."""
+    for table in Document(briefing).tables:
+        header, *body = rows(table)
+        for row in body:
+            for col, text in zip(header[1:], row[1:]):
+                if col == "Change":
+                    assert re.fullmatch(r"[+-]\d+|0|c", text), text
+                    continue
+                assert text == c or (text.isdigit() and (int(text) == 0 or int(text) >= 5)), (row, col)
+
+
+# --- privacy ---------------------------------------------------------------------------------------
+
+def test_no_personal_value_anywhere_in_the_document(fixed, briefing):
+    parts = xml_parts(briefing)
+    assert {"word/document.xml", "docProps/core.xml"} <= set(parts)
+    assert any(n.startswith("word/header") for n in parts) and any(n.startswith("word/footer") for n in parts)
+    leaks = sorted({(p, name) for p in fixed.personal for name, text in parts.items() if p in text})
+    assert leaks == []
+    text = all_text(Document(briefing))
+    assert sorted(p for p in fixed.personal if p in text) == []
+
+
+@pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice (soffice) and pdftotext are needed to read the briefing as a PDF")
+def test_no_personal_value_in_the_pdf(fixed, briefing, tmp_path):
+    proc = convert_to_pdf(briefing, tmp_path)
+    pdf = tmp_path / "briefing.pdf"
+    assert proc.returncode == 0 and pdf.exists(), proc.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "OFFICIAL – SENSITIVE" in text and "Ashbridge Academy" in text
+    flat = " ".join(text.split())
+    assert sorted(p for p in fixed.personal if p in text or " ".join(p.split()) in flat) == []
+
+
+# --- escaping -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def nasty(fixed, tmp_path_factory):
+    """The current term again, filed under a configuration whose authority and first school need escaping."""
+    config = dataclasses.replace(fixed.config, authority=NASTY_AUTHORITY,
+                                 schools=(NASTY_SCHOOL,) + fixed.config.schools[1:])
+    referrals = [(stem, dict(v, school=NASTY_SCHOOL if v["school"] == A else v["school"]), t)
+                 for stem, v, t in fixed_referrals() if stem.startswith("S")]
+    built = Fixed(tmp_path_factory.mktemp("nasty"), config, referrals)
+    assert built.report.count("filed") == 24
+    return built
+
+
+def _header_template(path: Path) -> Path:
+    """A template of our own with the authority in the header as well as the body and a table."""
+    doc = Document()
+    doc.sections[0].header.paragraphs[0].text = "{{ authority }} · {{ marking }}"
+    doc.sections[0].footer.paragraphs[0].text = "{{ marking }} · {{ authority }}"
+    doc.add_paragraph("Briefing by {{ authority }}")
+    t = doc.add_table(rows=3, cols=2)
+    t.rows[0].cells[0].text = "{%tr for row in schools %}"
+    t.rows[1].cells[0].text = "{{ row.name }}"
+    t.rows[1].cells[1].text = "{{ row.referrals }}"
+    t.rows[2].cells[0].text = "{%tr endfor %}"
+    doc.save(path)
+    return path
+
+
+def test_special_characters_come_out_intact(nasty, tmp_path):
+    out = make_briefing(TERM, tmp_path / "nasty.docx", nasty.config, db=str(nasty.store))
+    doc = Document(out)
+    assert f"{NASTY_AUTHORITY} · Spring term 2026 (01/01/2026 to 31/03/2026)" in all_text(doc)
+    assert [p.text for p in doc.sections[0].footer.paragraphs] == [
+        f"{NASTY_AUTHORITY} · Spring term 2026 · {MARKING}"]
+    schools = rows(doc.tables[2])
+    assert schools[1] == [NASTY_SCHOOL, "10", "8"]
+    own = make_briefing(TERM, tmp_path / "own.docx", nasty.config, db=str(nasty.store),
+                        template=_header_template(tmp_path / "own-template.docx"))
+    doc = Document(own)
+    assert [p.text for p in doc.sections[0].header.paragraphs] == [f"{NASTY_AUTHORITY} · {MARKING}"]
+    assert [p.text for p in doc.sections[0].footer.paragraphs] == [f"{MARKING} · {NASTY_AUTHORITY}"]
+    assert doc.paragraphs[0].text == f"Briefing by {NASTY_AUTHORITY}"
+    assert rows(doc.tables[0])[0] == [NASTY_SCHOOL, "10"]
+    for path in (out, own):
+        for name, text in xml_parts(path).items():
+            minidom.parseString(text.encode("utf-8"))  # well-formed, or this raises
+        assert "Smith &amp; Jones &lt;Borough&gt;" in xml_parts(path)["word/document.xml"]
+
+
+# --- templates and the command line -----------------------------------------------------------------
+
+def test_default_template_uses_only_known_variables(cli):
+    from docxtpl import DocxTemplate
+
+    used = DocxTemplate(str(TEMPLATE)).get_undeclared_template_variables()
+    assert used <= set(VARIABLES)
+    assert {"marking", "authority", "key_messages", "concerns", "schools", "wards", "concerns_chart",
+            "trend_chart", "symbols_note"} <= used
+    code, out, err = cli("brief", "--variables")
+    assert code == 0, err
+    listed = [line.split()[0] for line in out.splitlines() if line.strip()]
+    assert listed == list(VARIABLES)
+    assert used <= set(listed)
+
+
+def test_a_template_with_an_unknown_variable_is_refused(fixed, cli, tmp_path):
+    bad = tmp_path / "bad.docx"
+    doc = Document()
+    doc.add_paragraph("{{ authority }} {{ child_names }} {{ referrals }}")
+    doc.save(bad)
+    out = tmp_path / "out.docx"
+    code, stdout, err = cli("brief", "--term", TERM, "-o", out, "--template", bad, "--db", fixed.store)
+    assert code == 2
+    assert err.strip() == (f"safecontext: {bad}: the template uses unknown variable(s) child_names. "
+                           "'safecontext brief --variables' lists the ones you can use.")
+    assert "Traceback" not in err and not out.exists()
+
+
+def _safecontext() -> str:
+    exe = Path(sys.executable).with_name("safecontext")
+    assert exe.exists(), "the safecontext command is not installed in this environment"
+    return str(exe)
+
+
+def test_pdf_without_libreoffice_says_so_and_keeps_the_docx(fixed, tmp_path):
+    """PATH holds only the virtualenv's bin folder, so soffice cannot be found."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SAFECONTEXT_CONFIG", "APPDATA")}
+    env.update(PATH=str(Path(sys.executable).parent), XDG_CONFIG_HOME=str(tmp_path / "xdg"), COLUMNS="200",
+               PYTHONIOENCODING="utf-8")
+    out = tmp_path / "brief.docx"
+    proc = subprocess.run([_safecontext(), "brief", "--term", TERM, "-o", str(out), "--pdf", "--db", str(fixed.store)],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip() == (
+        "safecontext: --pdf needs LibreOffice, which is not installed here. The .docx was written; open it in "
+        "Word and Save As PDF, or install LibreOffice (apt-get install libreoffice-writer).")
+    assert "Traceback" not in proc.stderr
+    assert out.exists() and not out.with_suffix(".pdf").exists()
+    assert Document(out).paragraphs[0].text == MARKING
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed: --pdf cannot be tried")
+def test_pdf_with_libreoffice(fixed, sc, tmp_path):
+    proc = sc("brief", "--term", TERM, "-o", "brief.docx", "--pdf", "--db", fixed.store, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "brief.pdf").read_bytes().startswith(b"%PDF")
+    assert proc.stdout.strip() == "Wrote the briefing to brief.pdf"

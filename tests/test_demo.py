@@ -1,0 +1,158 @@
+"""`safecontext demo DIR`, run once as a user would: what it writes, what it prints, what it keeps private."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from addin.config import demo_config
+
+SIZES = {0: 95, 1: 105, 2: 120}  # FAP referrals per term, oldest first (addin.demo.run_demo)
+PGIS = 15                         # in the latest term only
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """One run of the real program (it takes 30-60 s); the terms are the ones it chose for today."""
+    from addin.demo import demo_terms
+
+    folder = tmp_path_factory.mktemp("demo") / "safecontext-demo"
+    env = {k: v for k, v in os.environ.items() if k not in ("SAFECONTEXT_CONFIG", "APPDATA")}
+    env.update(XDG_CONFIG_HOME=str(folder.parent / "xdg"), COLUMNS="200", PYTHONIOENCODING="utf-8")
+    exe = Path(sys.executable).with_name("safecontext")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "addin.cli"]
+    today = dt.date.today()
+    proc = subprocess.run(cmd + ["demo", str(folder)], cwd=folder.parent, env=env, capture_output=True, text=True,
+                          encoding="utf-8", timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    terms = [t for t, _, _ in demo_terms(today, demo_config())]
+    return folder, proc, terms
+
+
+def _personal_values(paths) -> set[str]:
+    """Every personal value of the given forms, read back with the reader (dates in several forms)."""
+    from addin.intake.reader import read_form
+
+    out: set[str] = set()
+
+    def add(value):
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            out.update({f"{value:%d/%m/%Y}", value.isoformat(), f"{value.day}/{value.month}/{value.year}"})
+        elif value is not None and len(str(value).strip()) >= 4:
+            out.add(str(value).strip())
+
+    for path in paths:
+        rec = read_form(path)
+        for f in rec.form.fields:
+            if f.personal:
+                add(rec.raw.get(f.id))
+        for t in rec.form.tables:
+            for row in rec.tables.get(t.id, []):
+                for col in t.columns:
+                    if col.personal:
+                        add(row.raw.get(col.id))
+    return out
+
+
+def test_it_writes_three_terms_of_forms(demo):
+    folder, _, terms = demo
+    assert sorted(p.name for p in (folder / "forms").iterdir()) == sorted(terms)
+    for i, term in enumerate(terms):
+        fap = sorted(p.name for p in (folder / "forms" / term / "fap").glob("*.xlsx"))
+        corrected = 1 if i == 2 else 0  # the latest term has one corrected copy of its first referral
+        assert len(fap) == SIZES[i] + corrected, term
+        pgi = list((folder / "forms" / term / "pgi").glob("*.xlsx")) if (folder / "forms" / term / "pgi").exists() else []
+        assert len(pgi) == (PGIS if i == 2 else 0), term
+    assert any(name.endswith("-corrected.xlsx") for name in os.listdir(folder / "forms" / terms[2] / "fap"))
+
+
+def test_validation_report_and_annotated_copies_agree(demo):
+    folder, _, terms = demo
+    report = json.loads((folder / "validation-report.json").read_text(encoding="utf-8"))
+    assert report and {"file", "sheet", "cell", "field", "code", "severity", "message", "form"} <= set(report[0])
+    assert all(Path(p["file"]).is_relative_to(folder / "forms" / terms[2]) for p in report)
+    with_problems = {Path(p["file"]).stem for p in report}
+    checked = sorted((folder / "checked").glob("*.checked.xlsx"))
+    assert {p.name.removesuffix(".checked.xlsx") for p in checked} == with_problems
+    wb = load_workbook(checked[0])
+    assert "Checks" in wb.sheetnames
+    summary = (folder / "validation-summary.txt").read_text(encoding="utf-8")
+    assert summary.startswith(f"Checked {SIZES[2] + 1 + PGIS} forms: {SIZES[2] + 1} FAP referrals, {PGIS} PGIs.")
+
+
+def test_store_holds_what_was_filed(demo):
+    from addin.store import store_status
+
+    folder, proc, terms = demo
+    counts = [tuple(map(int, m)) for m in re.findall(r"^  filed (\d+), superseded (\d+), refused (\d+)",
+                                                      proc.stdout, re.M)]
+    assert len(counts) == 3
+    assert [sum(c) for c in counts] == [SIZES[0], SIZES[1], SIZES[2] + 1]  # every form filed or refused
+    assert counts[2][1] == 1  # the corrected copy replaced its first version
+    st = store_status(str(folder / "demo-store.sqlite"))
+    assert [(t["term"], t["referrals"]) for t in st["terms"]] == [(t, c[0]) for t, c in zip(terms, counts)]
+    assert st["versions"] == sum(c[0] for c in counts) + 1  # the first version is kept as history
+
+
+def test_both_matrices_and_the_briefing(demo):
+    from addin.store import store_status
+
+    folder, _, terms = demo
+    latest = terms[2]
+    current = {t["term"]: t["referrals"] for t in store_status(str(folder / "demo-store.sqlite"))["terms"]}[latest]
+    internal = load_workbook(folder / f"matrix-{latest}-internal.xlsx")
+    assert internal["Summary"]["A2"].value.startswith("INTERNAL – contains unsuppressed counts")
+    assert internal["Summary"]["B7"].value == current and internal["Summary"]["A7"].value == "Referrals"
+    public = load_workbook(folder / f"matrix-{latest}-publishable.xlsx")
+    assert public.sheetnames == internal.sheetnames
+    for ws in public.worksheets:
+        assert ws["A2"].value.startswith("Publishable")
+        assert any(str(cell.value).startswith("Symbols: c = suppressed") for cell in ws["A"])
+    doc = Document(folder / f"briefing-{latest}.docx")
+    assert doc.paragraphs[0].text == "OFFICIAL – SENSITIVE"
+    assert len(doc.inline_shapes) == 2
+
+
+def test_publishable_outputs_hold_no_personal_value(demo):
+    folder, _, terms = demo
+    forms = sorted((folder / "forms").rglob("*.xlsx"))
+    sample = forms[::4]  # a quarter of every term's forms, PGIs too
+    personal = _personal_values(sample)
+    assert len(personal) > 300
+    latest = terms[2]
+    outputs = [folder / f"matrix-{latest}-publishable.xlsx", folder / f"briefing-{latest}.docx"]
+    for path in outputs:
+        with zipfile.ZipFile(path) as z:
+            text = "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()
+                             if not n.startswith(("word/media/", "xl/media/")))
+        assert sorted(p for p in personal if p in text) == [], path.name
+    wb = load_workbook(outputs[0])
+    cells = " | ".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
+    assert sorted(p for p in personal if p in cells) == []
+
+
+def test_the_output_names_each_file(demo):
+    folder, proc, terms = demo
+    latest = terms[2]
+    out = proc.stdout
+    for term in terms:
+        assert f"{term}: writing " in out and str(folder / "forms" / term) in out
+    for line in (f"Annotated copies of {latest} forms with problems: {folder / 'checked'}",
+                 f"Every problem as JSON: {folder / 'validation-report.json'}",
+                 f"Store: {folder / 'demo-store.sqlite'}",
+                 f"Matrix (internal, exact counts): {folder / f'matrix-{latest}-internal.xlsx'}",
+                 f"Matrix (publishable): {folder / f'matrix-{latest}-publishable.xlsx'}",
+                 f"Briefing for the board: {folder / f'briefing-{latest}.docx'}"):
+        assert line in out.splitlines(), line
+    assert "Traceback" not in proc.stderr
