@@ -17,7 +17,6 @@ from --dir when they are there). Nothing here asserts; tests never time anything
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import platform
 import shutil
@@ -74,7 +73,8 @@ def naive_rest(rows: list[dict], term: str, out: Path) -> None:
 
     from addin.briefing import context, render
     from addin.briefing.template_source import TEMPLATE
-    from addin.matrix.build import build
+    from addin.forms.fap_referral import CONCERNS
+    from addin.matrix.build import POP_CONCERNS, build, trend_table
     from addin.matrix.publishable import publishable
     from addin.suppression import symbols_note
     from addin.term import previous_terms, term_range
@@ -86,7 +86,12 @@ def naive_rest(rows: list[dict], term: str, out: Path) -> None:
             df[f.id] = pd.to_datetime(df[f.id])
     terms = previous_terms(term, 2) + [term]
     df = df[df["term"].isin(terms)]
-    pub = publishable(build(df, term, terms, config, None, None), config.suppression_threshold)
+    ticks = df[list(CONCERNS)].fillna(False).astype(bool)
+    counts = ticks.groupby(df["term"]).sum().reindex(terms, fill_value=0)
+    counts["referrals"] = df.groupby("term").size().reindex(terms, fill_value=0)
+    counts["any"] = ticks[POP_CONCERNS].any(axis=1).groupby(df["term"]).sum().reindex(terms, fill_value=0)
+    current = df[df["term"] == term]
+    pub = publishable(build(current, term, trend_table(counts), config, None, None), config.suppression_threshold)
     with tempfile.TemporaryDirectory() as charts:
         ctx = context(pub, term, term_range(term, config), config, config.suppression_threshold,
                       symbols_note(config.suppression_threshold), Path(charts))

@@ -185,15 +185,15 @@ def bulk_store(db: Path, n: int, terms: list[tuple[str, dt.date, dt.date]], seed
 def matrix_in_process(db: Path, term: str) -> tuple[float, float, float]:
     """(load from the store, build the sheets, apply disclosure control) in seconds, after a warm-up."""
     from addin.matrix import load
-    from addin.matrix.build import build
+    from addin.matrix.build import build, trend_table
     from addin.matrix.publishable import publishable
 
     config = demo_config()
     load(term, config, str(db))  # imports and first connection out of the way
     t0 = time.perf_counter()
-    term, terms, referrals, agencies = load(term, config, str(db))
+    term, terms, referrals, agencies, counts, blanks = load(term, config, str(db))
     t1 = time.perf_counter()
-    sheets = build(referrals, term, terms, config, agencies, referrals.get("queries"))
+    sheets = build(referrals, term, trend_table(counts), config, agencies, blanks)
     t2 = time.perf_counter()
     publishable(sheets, config.suppression_threshold)
     t3 = time.perf_counter()

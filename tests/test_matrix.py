@@ -864,7 +864,8 @@ def test_bad_input_gives_one_clear_line(fixed, cli, tmp_path):
         "safecontext: no referrals are filed for 2027-summer. File some with 'safecontext ingest', or choose "
         "another --term.")
     nearby = _one_line_error(*cli("matrix", "--term", "2026-summer", "-o", out, "--db", db))
-    assert nearby.startswith("safecontext: no referrals are filed for 2026-summer (the store has ")
+    assert nearby == ("safecontext: no referrals are filed for 2026-summer (among the terms compared, the store "
+                      "has 2025-autumn, 2026-spring). File some with 'safecontext ingest', or choose another --term.")
     missing = tmp_path / "nowhere.sqlite"
     assert _one_line_error(*cli("matrix", "--term", TERM, "-o", out, "--db", missing)) == (
         f"safecontext: there is no store at {missing}: nothing has been filed there yet. File referrals with "

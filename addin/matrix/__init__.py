@@ -9,31 +9,40 @@ class MatrixError(Exception):
 
 
 def load(term: str, config, db: str | None = None, compare: int = 2):
-    """Referrals and agency rows of `term` and the `compare` terms before it, from the store."""
-    from addin.store import load_referrals, load_table_rows
+    """What the matrix needs from the store, counted in the database where it can be.
+
+    Returns (term, trend terms, the term's referrals (only the columns counted; free text only as
+    filled/blank), their other-agency rows, per-term counts, blank counts per optional field).
+    """
+    from addin.matrix.build import (BOOLEAN_FIELDS, CATEGORY_FIELDS, POP_CONCERNS, PRESENCE_FIELDS,
+                                    optional_fields)
+    from addin.forms.fap_referral import CONCERNS
+    from addin.store import blank_counts, load_current_columns, load_table_rows, term_counts
     from addin.term import parse_term, previous_terms
 
     term = parse_term(term)
     terms = previous_terms(term, compare) + [term]
     url = db or config.store
-    referrals = load_referrals(url, terms)
-    agencies = load_table_rows(url, "other_agencies", terms)
-    return term, terms, referrals, agencies
+    referrals = load_current_columns(url, term, CATEGORY_FIELDS + BOOLEAN_FIELDS, PRESENCE_FIELDS)
+    agencies = load_table_rows(url, "other_agencies", [term])
+    counts = term_counts(url, terms, list(CONCERNS))
+    counts["any"] = term_counts(url, terms, POP_CONCERNS)["any"]
+    blanks = blank_counts(url, term, [f.id for f in optional_fields()])
+    return term, terms, referrals, agencies, counts, blanks
 
 
 def matrix_sheets(term: str, config, db: str | None = None, compare: int = 2, publishable: bool = False):
     """The matrix as sheets of blocks, exact or after disclosure control."""
-    from addin.matrix.build import build
+    from addin.matrix.build import build, trend_table
     from addin.matrix.publishable import publishable as make_publishable
 
-    term, terms, referrals, agencies = load(term, config, db, compare)
-    if not (referrals["term"] == term).any():
-        filed = sorted(set(referrals["term"]))
+    term, terms, referrals, agencies, counts, blanks = load(term, config, db, compare)
+    if referrals.empty:
+        filed = [t for t in terms if counts.loc[t, "referrals"]]
         raise MatrixError(f"no referrals are filed for {term}"
-                          + (f" (the store has {', '.join(filed)})" if filed else "")
+                          + (f" (among the terms compared, the store has {', '.join(filed)})" if filed else "")
                           + ". File some with 'safecontext ingest', or choose another --term.")
-    queries = referrals["queries"] if "queries" in referrals.columns else None
-    sheets = build(referrals, term, terms, config, agencies, queries)
+    sheets = build(referrals, term, trend_table(counts), config, agencies, blanks)
     return (make_publishable(sheets, config.suppression_threshold) if publishable else sheets), terms
 
 

@@ -28,6 +28,9 @@ CONTEXT_ROWS = {
     "_agency_any": "Other agencies involved (current)",
 }
 AGENCIES = ("YOS", "Police", "CAMHS", "Education Psychology", "Other")
+BOOLEAN_FIELDS = [f.id for f in get_form("fap-referral").fields if f.type in ("tick", "yesno")]
+CATEGORY_FIELDS = ["school", "ward", "gender", "ethnicity", "year_group"]
+PRESENCE_FIELDS = [f.id for f in get_form("fap-referral").fields if f.id.endswith(("_info", "_response"))]
 
 
 @dataclass
@@ -65,7 +68,7 @@ def concern_labels() -> dict[str, str]:
 def prepare(df: pd.DataFrame, agencies: pd.DataFrame | None = None) -> pd.DataFrame:
     """Booleans as bools, derived columns for grouping, one row per referral."""
     df = df.copy()
-    for c in list(CONCERNS) + [f for f in df.columns if f.startswith(("vulnerable_", "fap_", "provision_"))]:
+    for c in BOOLEAN_FIELDS:
         if c in df.columns:
             df[c] = df[c].fillna(False).astype(bool)
     df[ANY] = df[POP_CONCERNS].any(axis=1)
@@ -120,11 +123,24 @@ def overlaps(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return combos, co
 
 
-def build(df: pd.DataFrame, term: str, trend_terms: list[str], config, agencies: pd.DataFrame | None = None,
-          queries: pd.Series | None = None) -> list[Sheet]:
-    """Every sheet of the matrix for `term`; `df` holds the referrals of `trend_terms` (current included)."""
-    all_terms = prepare(df, agencies)
-    cur = all_terms[all_terms["term"] == term]
+def trend_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """Per-term counts as the store gives them (term_counts) -> the Trend block's table, oldest first."""
+    trend = pd.DataFrame({REFERRALS: counts["referrals"], ANY: counts["any"]}
+                         | {concern_labels()[c]: counts[c] for c in CONCERNS}, index=counts.index).astype(int)
+    trend.index.name = "Term"
+    return trend
+
+
+def build(df: pd.DataFrame, term: str, trend: pd.DataFrame, config, agencies: pd.DataFrame | None = None,
+          blanks: dict[str, int] | None = None) -> list[Sheet]:
+    """Every sheet of the matrix for `term`.
+
+    `df`: the term's current referrals (field ids as columns; free-text fields may be given as
+    1/None for filled/blank); `trend`: trend_table() of the compared terms, oldest first, this term
+    last; `agencies`: their other_agencies rows; `blanks`: field id -> referrals leaving it blank
+    (counted from `df` when not given).
+    """
+    cur = prepare(df, agencies)
     labels = _labels()
     sheets = []
 
@@ -135,12 +151,11 @@ def build(df: pd.DataFrame, term: str, trend_terms: list[str], config, agencies:
     summary = Sheet("Summary")
     summary.lines = [("Authority", config.authority), ("Term", term), ("Referrals", n),
                      (ANY, any_n), ("Share with any peer-on-peer abuse concern", _share(any_n, n))]
-    prev = [t for t in trend_terms if term_key(t) < term_key(term)]
+    prev = [t for t in trend.index if term_key(t) < term_key(term)]
     if prev:
-        p = all_terms[all_terms["term"] == prev[-1]]
-        summary.lines += [(f"Referrals in {prev[-1]}", len(p)), ("Change in referrals", n - len(p)),
-                          (f"{ANY} in {prev[-1]}", int(p[ANY].sum())),
-                          ("Change in referrals with any concern", any_n - int(p[ANY].sum()))]
+        p_n, p_any = int(trend.loc[prev[-1], REFERRALS]), int(trend.loc[prev[-1], ANY])
+        summary.lines += [(f"Referrals in {prev[-1]}", p_n), ("Change in referrals", n - p_n),
+                          (f"{ANY} in {prev[-1]}", p_any), ("Change in referrals with any concern", any_n - p_any)]
     summary.lines += [("Referrals with two or more concerns", int((cur[POP_CONCERNS].sum(axis=1) >= 2).sum())),
                       ("Schools with referrals", int(cur["school"].nunique()))]
     top = concern_totals.drop(concern_labels()["open_to_social_care"]).sort_values(ascending=False, kind="stable")
@@ -212,30 +227,27 @@ def build(df: pd.DataFrame, term: str, trend_terms: list[str], config, agencies:
         Block("Provision requested and agreed", ptab, additive_cols=False, heat=False),
     ]))
 
-    trend_rows = {}
-    for t in trend_terms:
-        d = all_terms[all_terms["term"] == t]
-        trend_rows[t] = {REFERRALS: len(d), ANY: int(d[ANY].sum())} | {
-            concern_labels()[c]: int(d[c].sum()) for c in CONCERNS}
-    trend = pd.DataFrame.from_dict(trend_rows, orient="index").astype(int)
-    trend.index.name = "Term"
     sheets.append(Sheet("Trend", [Block("Referrals and concerns by term", trend, additive_cols=False,
                                         heat=False, chart="line")]))
 
     dq = Sheet("Data quality")
-    with_queries = int((queries.reindex(cur.index).fillna(0) > 0).sum()) if queries is not None else None
+    with_queries = int((pd.to_numeric(cur["queries"]).fillna(0) > 0).sum()) if "queries" in cur.columns else None
     dq.lines = [("Referrals filed", n)] + ([("Filed with queries to check", with_queries)]
                                           if with_queries is not None else [])
-    form = get_form("fap-referral")
-    optional = [f for f in form.fields if not f.required and f.type != "tick" and f.id in cur.columns]
-    raw_cur = df.loc[cur.index]
-    blanks = pd.Series({f.label: int(raw_cur[f.id].isna().sum()) for f in optional}).sort_values(ascending=False,
-                                                                                           kind="stable")
-    btab = blanks.head(15).to_frame("Referrals with it blank")
+    if blanks is None:
+        blanks = {f.id: int(df[f.id].isna().sum()) for f in optional_fields() if f.id in df.columns}
+    ranked = pd.Series({labels[f]: v for f, v in blanks.items()}, dtype=int).sort_values(ascending=False,
+                                                                                       kind="stable")
+    btab = ranked.head(15).to_frame("Referrals with it blank")
     btab.index.name = "Field"
     dq.blocks.append(Block("Fields most often blank (optional fields)", btab, additive_cols=False, heat=False))
     sheets.append(dq)
     return sheets
+
+
+def optional_fields():
+    """Fields whose blanks the data-quality sheet counts: not required, and not tick boxes."""
+    return [f for f in get_form("fap-referral").fields if not f.required and f.type != "tick"]
 
 
 def _share(k: int, n: int) -> str:

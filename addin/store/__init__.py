@@ -19,6 +19,9 @@ _API = {
     "load_table_rows": "addin.store.query",
     "load_filings": "addin.store.query",
     "store_status": "addin.store.query",
+    "load_current_columns": "addin.store.query",
+    "blank_counts": "addin.store.query",
+    "term_counts": "addin.store.query",
     "referral_key": "addin.store.identity",
     "record_hash": "addin.store.identity",
 }

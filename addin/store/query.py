@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Boolean, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from addin.store.db import StoreError, connect, display_url, reason
@@ -188,3 +188,69 @@ def case_current(r):
     from sqlalchemy import case
 
     return case((r.c.is_current, 1), else_=0)
+
+
+def load_current_columns(engine_or_url, term: str, values: list[str], present: list[str], *,
+                         form="fap-referral"):
+    """The current referrals of one term, only the columns a report needs, fetched lean for speed.
+
+    `values` come back as stored (booleans as 0/1 or bool, dates as stored); each of `present` comes
+    back as 1 where the field is filled and None where it is blank, so free text never leaves the
+    database. Also referral_id, term and queries.
+    """
+    import pandas as pd
+    from sqlalchemy import Integer, case, type_coerce
+
+    st: StoreTables = store_tables(form)
+    r = st.referrals
+    term = parse_term(term)
+    names = ["referral_id", "term", "queries"] + list(values) + list(present)
+    with _reading(engine_or_url) as conn:
+        if _columns(conn, r.name) is None:
+            return pd.DataFrame(columns=names)
+        sel = [r.c.id, r.c.term, r.c.queries]
+        sel += [type_coerce(r.c[v], Integer) if isinstance(r.c[v].type, Boolean) else r.c[v] for v in values]
+        sel += [case((r.c[p].is_(None), None), else_=1) for p in present]
+        rows = conn.execute(select(*sel).where(r.c.is_current, r.c.term == term)).all()
+    columns = list(zip(*rows)) if rows else [[] for _ in names]
+    return pd.DataFrame({n: pd.Series(c, dtype=object) for n, c in zip(names, columns)})
+
+
+def blank_counts(engine_or_url, term: str, fields: list[str], *, form="fap-referral") -> dict[str, int]:
+    """For each field, how many current referrals of the term leave it blank (counted in the database)."""
+    from sqlalchemy import case
+
+    st: StoreTables = store_tables(form)
+    r = st.referrals
+    with _reading(engine_or_url) as conn:
+        if _columns(conn, r.name) is None or not fields:
+            return {f: 0 for f in fields}
+        sums = [func.coalesce(func.sum(case((r.c[f].is_(None), 1), else_=0)), 0) for f in fields]
+        row = conn.execute(select(*sums).where(r.c.is_current, r.c.term == parse_term(term))).one()
+    return {f: int(v) for f, v in zip(fields, row)}
+
+
+def term_counts(engine_or_url, terms: list[str], ticks: list[str], *, form="fap-referral"):
+    """Per term: current referrals, how many have each tick, and how many have any of `ticks`.
+
+    A DataFrame indexed by term (every term asked for, zeros where none are filed), columns
+    'referrals', each tick's id and 'any'.
+    """
+    import pandas as pd
+    from sqlalchemy import case, or_
+
+    st: StoreTables = store_tables(form)
+    r = st.referrals
+    terms = [parse_term(t) for t in terms]
+    cols = ["referrals"] + list(ticks) + ["any"]
+    out = pd.DataFrame(0, index=pd.Index(terms, name="term"), columns=cols)
+    with _reading(engine_or_url) as conn:
+        if _columns(conn, r.name) is None:
+            return out
+        yes = [case((r.c[t].is_(True), 1), else_=0) for t in ticks]
+        q = (select(r.c.term, func.count(), *[func.sum(y) for y in yes],
+                    func.sum(case((or_(*[r.c[t].is_(True) for t in ticks]), 1), else_=0)))
+             .where(r.c.is_current, r.c.term.in_(terms)).group_by(r.c.term))
+        for row in conn.execute(q):
+            out.loc[row[0]] = [int(v or 0) for v in row[1:]]
+    return out.astype(int)
