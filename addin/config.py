@@ -1,6 +1,8 @@
 """Local configuration: authority, school and ward lists, terms, suppression, store."""
 from __future__ import annotations
 
+import csv
+import functools
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -25,9 +27,34 @@ class Config:
     terms: dict = field(default_factory=dict)
     path: Path | None = None  # the file it came from; None for the built-in demo
 
+    def ward_for(self, postcode: str | None) -> str | None:
+        """The ward of a postcode from the configured lookup file, or None (no file, or not listed)."""
+        if not postcode or not self.postcode_lookup:
+            return None
+        return _postcode_wards(self.postcode_lookup).get(" ".join(postcode.upper().split()))
+
     def lists(self) -> dict[str, tuple[str, ...]]:
         """Configured drop-down lists, by the name a Field's `choices` refers to."""
         return {"schools": self.schools, "wards": self.wards}
+
+
+@functools.lru_cache(maxsize=4)
+def _postcode_wards(path: str) -> dict[str, str]:
+    """postcode -> ward from a CSV with columns postcode,ward (read once)."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.DictReader(fh))
+    except OSError as e:
+        raise ConfigError(f"{path}: the postcode lookup file cannot be read ({e.strerror}). Fix "
+                          "'postcode_lookup' in the configuration.") from None
+    if rows and not {"postcode", "ward"} <= {k.strip().lower() for k in rows[0]}:
+        raise ConfigError(f"{path}: the postcode lookup needs the columns postcode,ward.")
+    out = {}
+    for row in rows:
+        row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        if row.get("postcode") and row.get("ward"):
+            out[" ".join(row["postcode"].upper().split())] = row["ward"]
+    return out
 
 
 def demo_text() -> str:
@@ -72,6 +99,11 @@ def _parse(text: str, path: Path | None) -> Config:
     if not isinstance(threshold, int) or threshold < 2:
         raise ConfigError(f"{where}: suppression_threshold must be a whole number of at least 2.")
     store = str(data.get("store", "safecontext-store.sqlite"))
+    lookup = data.get("postcode_lookup")
+    if lookup and path is not None and not Path(lookup).is_absolute():
+        lookup = str(path.parent / lookup)
+    if lookup:
+        _postcode_wards(str(lookup))  # a missing or malformed lookup is said now, not mid-batch
     if path is not None and "://" not in store and not Path(store).is_absolute():
         store = str(path.parent / store)
     return Config(
@@ -80,7 +112,7 @@ def _parse(text: str, path: Path | None) -> Config:
         wards=tuple(map(str, data["wards"])),
         store=store,
         suppression_threshold=threshold,
-        postcode_lookup=data.get("postcode_lookup"),
+        postcode_lookup=lookup,
         terms=dict(data.get("terms", {})),
         path=path,
     )

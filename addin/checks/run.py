@@ -99,6 +99,8 @@ def type_record(res: FileResult, config: Config) -> None:
         if problem:
             sheet, cell = rec.cells[f.id]
             res.problems.append(_parse_problem(res, form, f, f.label, sheet, cell, problem, f.id))
+    if res.values.get("ward") is None and "ward" in rec.cells and res.values.get("postcode"):
+        res.values["ward"] = config.ward_for(res.values["postcode"])  # from the configured lookup, if any
     for t in form.tables:
         rows = []
         for row in rec.tables.get(t.id, []):
