@@ -79,10 +79,22 @@ def synthetic_referral(rng: random.Random, config: Config, referral_date: dt.dat
         v[field] = rng.random() < rate
     if v["concern_gangs"] and rng.random() < 0.6:
         v["concern_serious_youth_violence"] = True
-    if any(v[f] for f in CONCERN_RATES):
+    concerned = any(v[f] for f in CONCERN_RATES)
+    if concerned:
         for field, texts in CONTEXT_TEXT.items():
             v[field] = rng.choice(texts) or None
         v["peer_info"] = rng.choice(CONTEXT_TEXT["peer_info"])
+    elif rng.random() < 0.3:  # context is recorded for some referrals without a peer-on-peer concern too
+        v["school_info"] = "Low-level disruption in lessons; no incidents with peers."
+    if rng.random() < 0.35:
+        v["home_info"] = rng.choice(("Parent engages well with the school.", "Child sometimes stays with a relative.",
+                                     "Family recently moved into temporary accommodation."))
+    involved = {"YOS": v["concern_gangs"] or v["concern_serious_youth_violence"],
+                "Police": v["concern_cse"] or v["concern_gangs"], "CAMHS": rng.random() < 0.15,
+                "Education Psychology": rng.random() < 0.1}
+    agencies = [{"agency": a} | ({"status": rng.choice(("Current", "Current", "Expired")),
+                                  "contact_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}"}
+                                 if on and rng.random() < 0.8 else {}) for a, on in involved.items()]
     if v["open_to_social_care"]:
         v["social_care_contact_name"] = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         v["social_care_contact_phone"] = "020 7946 0" + f"{rng.randrange(1000):03d}"
@@ -117,6 +129,7 @@ def synthetic_referral(rng: random.Random, config: Config, referral_date: dt.dat
                             "phone": f"07700 900{rng.randrange(1000):03d}", "postcode": v["postcode"],
                             "primary_carer": True}],
         "exclusions": exclusions,
+        "other_agencies": agencies if any(len(a) > 1 for a in agencies) else [],
         "previous_schools": [{"school_name": rng.choice(config.schools), "date_from": dt.date(referral_date.year - 2, 9, 1),
                               "date_to": dt.date(referral_date.year - 1, 7, 20)}] if rng.random() < 0.4 else [],
     }

@@ -139,13 +139,13 @@ def context(pub: list[Sheet], term: str, term_dates: tuple[dt.date, dt.date], co
         "previous_label": term_label(prev) if prev else "", "produced": f"{dt.date.today():%d/%m/%Y}",
         "referrals": n, "any_concern": any_n,
         "any_concern_share": lines.get("Share with any peer-on-peer abuse concern"),
-        "key_messages": messages, "concerns": concerns,
+        "key_messages": [_capital(m) for m in messages], "concerns": concerns,
         "concerns_chart": concerns_chart(concerns, chart_dir / "concerns.png"),
         "overlap_sentence": overlap, "combinations": combinations, "schools": schools, "wards": wards,
         "contexts": contexts,
         "trend_chart": trend_chart(trend, chart_dir / "trend.png"),
         "trend": [{"term": t, "referrals": trend.loc[t, REFERRALS], "any_concern": trend.loc[t, ANY]} for t in terms],
-        "data_quality": data_quality or ["No data quality issues to report."],
+        "data_quality": [_capital(s) for s in data_quality] or ["No data quality issues to report."],
         "methodology": ("Counts of Fair Access Panel referrals filed in SafeContext whose referral date falls in "
                         "the term; a corrected referral replaces the earlier version, so each referral is counted "
                         "once. Concerns are the peer-on-peer abuse ticks on the referral form plus whether the "
@@ -153,6 +153,10 @@ def context(pub: list[Sheet], term: str, term_dates: tuple[dt.date, dt.date], co
                         "are suppressed so that no child can be identified."),
         "symbols_note": symbols, "threshold": threshold,
     }
+
+
+def _capital(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
 
 
 def _change_words(change, threshold: int) -> str:
