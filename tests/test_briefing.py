@@ -76,7 +76,7 @@ CONTEXTS = [
     ["Agency involved (current): Other", c, c],
 ]
 DATA_QUALITY = [
-    "fewer than 5 referrals were filed with queries for the panel to check.",   # S20
+    "Fewer than 5 referrals were filed with queries for the panel to check.",   # S20
     "Fields most often left blank: Other names (24); Individual's strengths: information (24); Individual's "
     "strengths: school response, including referrals to external agencies (24); Individual's attitude to work: "
     "information (24); Individual's attitude to work: school response, including referrals to external "
