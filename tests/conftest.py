@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from addin.config import load_config
+from addin.config import demo_text, load_config
 from addin.forms import get_form
 from addin.forms.fill import Filler
 from addin.validators.common import with_check_letter
@@ -291,3 +291,17 @@ def cells(fillers):
         return out
 
     return get
+
+
+# A configuration file on disk (the demo text), for tests that need a path as users give one.
+
+@pytest.fixture(scope="module")
+def config_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("config") / "safecontext.toml"
+    path.write_text(demo_text(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def cfg(config_file):
+    return load_config(config_file)

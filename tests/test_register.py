@@ -10,7 +10,6 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from addin.config import demo_text, load_config
 from addin.forms import get_form
 from addin.forms.fill import Filler
 from addin.intake.register import check_register, is_register, read_register
@@ -23,18 +22,6 @@ FORM = get_form("fap-referral")
 HEADINGS = ["referral_number", "Date of referral", "Name", "upn", "Date of birth", "gender", "Year group",
             "ethnicity", "school", "postcode", "ward", "Reason for referral and provision requested",
             "open_to_social_care", "concern_gangs", "attendance_pct", "Notes"]
-
-
-@pytest.fixture(scope="module")
-def config_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("config") / "safecontext.toml"
-    path.write_text(demo_text(), encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def cfg(config_file):
-    return load_config(config_file)
 
 
 def row(i: int, **changes) -> dict:

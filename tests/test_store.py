@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from addin.checks.run import check_files
-from addin.config import demo_text, load_config
+from addin.config import demo_text
 from addin.forms import Field, Section, get_form
 from addin.forms.fill import Filler
 from addin.store import StoreError, file_batch, load_filings, load_referrals, load_table_rows, store_status
@@ -73,18 +73,6 @@ def store(request, tmp_path):
     with admin.begin() as conn:
         conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
     admin.dispose()
-
-
-@pytest.fixture(scope="module")
-def config_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("config") / "safecontext.toml"
-    path.write_text(demo_text(), encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def cfg(config_file):
-    return load_config(config_file)
 
 
 @pytest.fixture(scope="module")
