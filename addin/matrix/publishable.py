@@ -8,6 +8,7 @@ from addin.suppression import suppress_series, suppress_table
 
 OTHER_COMBINATIONS = "All other combinations"
 CHANGE_PREFIX = "Change"
+TOP_PREFIX = "Most common concern"
 DATA_QUALITY, BLANKS_OF = "Data quality", "Referrals filed"
 
 
@@ -17,9 +18,25 @@ def _small(v, threshold: int) -> bool:
 
 def publishable(sheets: list[Sheet], threshold: int) -> list[Sheet]:
     """A copy of `sheets` with every count suppressed as the rules say; exact sheets are untouched."""
-    return [Sheet(s.name, [_blanks(b, threshold, dict(s.lines).get(BLANKS_OF)) if s.name == DATA_QUALITY
-                           else _block(b, threshold, s.name) for b in s.blocks], _lines(s.lines, threshold))
-            for s in sheets]
+    out = []
+    for s in sheets:
+        blocks = [_blanks(b, threshold, dict(s.lines).get(BLANKS_OF)) if s.name == DATA_QUALITY
+                  else _block(b, threshold, s.name) for b in s.blocks]
+        out.append(Sheet(s.name, blocks, _ranking(_lines(s.lines, threshold), blocks)))
+    return out
+
+
+def _ranking(lines, blocks):
+    """'Most common concern' lines name only concerns whose count is shown: ranking hidden counts
+    against each other would say something about them."""
+    shown = {}
+    for b in blocks:
+        if b.counts.columns.tolist() == [REFERRALS]:
+            shown.update({str(k): v for k, v in b.counts[REFERRALS].items()})
+    if not shown:
+        return lines
+    return [(label, value) for label, value in lines
+            if not (label.startswith(TOP_PREFIX) and shown.get(str(value)) == "c")]
 
 
 def _blanks(b: Block, threshold: int, filed) -> Block:
@@ -60,7 +77,7 @@ def _change_hidden(label: str, values: dict, hidden: set) -> bool:
     if "any concern" in label:
         keys = [k for k in values if k.startswith(ANY)]
     else:
-        keys = [k for k in values if k.startswith(REFERRALS)]
+        keys = [k for k in values if k == REFERRALS or k.startswith(f"{REFERRALS} in ")]
     return any(k in hidden for k in keys)
 
 

@@ -1,0 +1,28 @@
+"""Summary lines of the publishable matrix: what is hidden, and what is not hidden needlessly."""
+import pandas as pd
+
+from addin.matrix.build import ANY, REFERRALS, Block, Sheet
+from addin.matrix.publishable import publishable
+
+
+def _summary(lines, concerns):
+    counts = pd.Series(concerns, name=REFERRALS).to_frame()
+    counts.index.name = "Concern"
+    return [Sheet("Summary", [Block("Referrals by concern", counts, additive_cols=False)], lines)]
+
+
+def test_most_common_concerns_name_only_counts_that_are_shown():
+    lines = [("Referrals", 40), ("Most common concern 1", "CSE"), ("Most common concern 2", "Gangs"),
+             ("Most common concern 3", "Sexual bullying")]
+    (summary,) = publishable(_summary(lines, {"CSE": 12, "Gangs": 4, "Sexual bullying": 3}), 5)
+    assert summary.lines == [("Referrals", 40), ("Most common concern 1", "CSE")]
+
+
+def test_changes_hide_only_with_the_counts_they_come_from():
+    lines = [("Referrals", 40), (ANY, 20), ("Referrals with two or more concerns", 3),
+             ("Referrals in 2026-summer", 31), ("Change in referrals", 9),
+             (f"{ANY} in 2026-summer", 2), ("Change in referrals with any concern", 18)]
+    (summary,) = publishable(_summary(lines, {"CSE": 12}), 5)
+    assert summary.lines == [("Referrals", 40), (ANY, 20), ("Referrals with two or more concerns", "c"),
+                             ("Referrals in 2026-summer", 31), ("Change in referrals", 9),
+                             (f"{ANY} in 2026-summer", "c"), ("Change in referrals with any concern", "c")]
