@@ -2,6 +2,7 @@
 every failure back to its file, sheet and cell."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Callable, Iterable
 
 from addin.checks.problems import ERROR, QUERY, Problem, where
 from addin.config import Config
-from addin.forms import Form
+from addin.forms import Form, get_form
 from addin.forms.contract import choices_of
 from addin.intake.reader import FormRecord, ReadError, read_form
 from addin.intake.values import parse
@@ -61,13 +62,13 @@ def check_files(paths: Iterable[str | Path], config: Config, expect: str | None 
                 advance: Callable[[], None] | None = None) -> list[FileResult]:
     """Read and validate every file. Never raises for a bad file: it becomes an unreadable result."""
     results = []
-    for p in paths:
-        res = FileResult(Path(p))
-        try:
-            res.record = read_form(p, expect=expect)
-            res.problems.extend(res.record.problems)
-        except ReadError as e:
-            res.read_error = e.reason
+    for path, outcome in _read_all([Path(p) for p in paths], expect):
+        res = FileResult(path)
+        if isinstance(outcome, str):
+            res.read_error = outcome
+        else:
+            res.record = outcome
+            res.problems.extend(outcome.problems)
         results.append(res)
         if advance:
             advance()
@@ -80,6 +81,52 @@ def check_files(paths: Iterable[str | Path], config: Config, expect: str | None 
     for r in results:
         r.problems.sort(key=_position)
     return results
+
+
+PARALLEL_FROM = 40  # files; below this a second process costs more than it saves
+
+
+def _read_one(path: Path, expect: str | None):
+    """A FormRecord, or the one-line reason it cannot be read (a string pickles safely)."""
+    try:
+        return read_form(path, expect=expect)
+    except ReadError as e:
+        return e.reason
+
+
+def _read_in_worker(path: Path, expect: str | None):
+    """As _read_one, sending back the form's id instead of its whole declaration (cheaper to pickle)."""
+    outcome = _read_one(path, expect)
+    if not isinstance(outcome, str):
+        outcome.form = outcome.form.id
+    return outcome
+
+
+def _with_form(outcome):
+    if not isinstance(outcome, str):
+        outcome.form = get_form(outcome.form)
+    return outcome
+
+
+def _workers(n_files: int) -> int:
+    wanted = os.environ.get("SAFECONTEXT_WORKERS")
+    if wanted and wanted.isdigit():
+        return max(1, int(wanted))
+    return min(os.cpu_count() or 1, 4) if n_files >= PARALLEL_FROM else 1
+
+
+def _read_all(paths: list[Path], expect: str | None):
+    """(path, record or reason) in order; a big batch is read by one process per core."""
+    workers = _workers(len(paths))
+    if workers == 1:
+        for p in paths:
+            yield p, _read_one(p, expect)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers) as pool:
+        for path, outcome in zip(paths, pool.map(_read_in_worker, paths, [expect] * len(paths), chunksize=16)):
+            yield path, _with_form(outcome)
 
 
 def _position(p: Problem):
