@@ -46,22 +46,15 @@ def file_forms(files: list[Path], db: Path) -> int:
 
 def read_naive(files: list[Path]):
     """openpyxl in full, every field by its defined name, typed: one row per workbook."""
-    from openpyxl import load_workbook
+    import naive as baseline
 
-    from addin.forms.contract import choices_of
-    from addin.intake.values import parse
     from addin.term import term_of
 
     config = demo_config()
-    form = get_form(FORM_ID)
-    choices = {f.id: choices_of(f, config) for f in form.fields if f.type == "choice"}
+    read = baseline.reader(config)
     rows = []
     for i, path in enumerate(files):
-        wb = load_workbook(path)
-        row = {"referral_id": i + 1}
-        for f in form.fields:
-            (sheet, ref), = wb.defined_names[f.id].destinations
-            row[f.id] = parse(f, wb[sheet][ref.replace("$", "")].value, choices.get(f.id, ()))[0]
+        row = {"referral_id": i + 1, **read(path)}
         row["term"] = term_of(row["referral_date"], config)
         rows.append(row)
     return rows

@@ -101,34 +101,19 @@ def generate(folder: Path, n: int, seed: int) -> tuple[list[Path], list[str]]:
 
 def naive(files: list[Path], db: Path) -> float:
     """openpyxl in full, fields by defined name, typed, one pandera call and one INSERT transaction per file."""
-    import pandas as pd
-    from openpyxl import load_workbook
+    import naive as baseline
 
-    from addin.forms.contract import choices_of
-    from addin.intake.values import parse
     from addin.store import open_store, store_tables
     from addin.term import term_of
-    from addin.validators import rules_for
-    from addin.validators.common import build_schema, failures
 
     config = demo_config()
-    form = get_form(FORM_ID)
-    rules = [r for r in rules_for(FORM_ID) if r.table is None]
-    schema = build_schema(form.id, form.code, form.fields, rules)  # built once, as anyone would
-    choices = {f.id: choices_of(f, config) for f in form.fields if f.type == "choice"}
+    read, check = baseline.reader(config), baseline.checker()
     engine = open_store(db)
     referrals = store_tables(FORM_ID).referrals
     t0 = time.perf_counter()
     for i, path in enumerate(files):
-        wb = load_workbook(path)
-        row = {}
-        for f in form.fields:
-            (sheet, ref), = wb.defined_names[f.id].destinations
-            raw = wb[sheet][ref.replace("$", "")].value
-            row[f.id] = parse(f, raw, choices.get(f.id, ()))[0]
-        frame = pd.DataFrame([row], dtype=object)
-        frame = frame.astype(object).where(frame.notna(), None)
-        failures(schema, frame)  # a naive coordinator would file it anyway and look at these later
+        row = read(path)
+        check(row)  # a naive coordinator would file it anyway and look at these later
         with engine.begin() as conn:  # one transaction per form
             conn.execute(referrals.insert().values(
                 referral_key=f"naive:{i}", upn_key=f"naive:{i}", version=1, is_current=True,

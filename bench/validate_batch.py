@@ -276,30 +276,12 @@ def ours_in_process(files: list[Path]) -> tuple[Timing, list]:
 
 def naive(files: list[Path]) -> Timing:
     """openpyxl in full, fields by defined name, typed, one-row DataFrame, one pandera call per file."""
-    import pandas as pd
-    from openpyxl import load_workbook
+    import naive as baseline
 
-    from addin.forms.contract import choices_of
-    from addin.intake.values import parse
-    from addin.validators import rules_for
-    from addin.validators.common import build_schema, failures
-
-    config = load_config()
-    form = get_form(FORM_ID)
-    rules = [r for r in rules_for(FORM_ID) if r.table is None]
-    schema = build_schema(form.id, form.code, form.fields, rules)  # built once, as anyone would
-    choices = {f.id: choices_of(f, config) for f in form.fields if f.type == "choice"}
+    read, check = baseline.reader(load_config()), baseline.checker()
     cpu0, t0 = time.process_time(), time.perf_counter()
     for path in files:
-        wb = load_workbook(path)
-        row = {}
-        for f in form.fields:
-            (sheet, ref), = wb.defined_names[f.id].destinations
-            raw = wb[sheet][ref.replace("$", "")].value
-            row[f.id] = parse(f, raw, choices.get(f.id, ()))[0]
-        frame = pd.DataFrame([row], dtype=object)
-        frame = frame.astype(object).where(frame.notna(), None)
-        failures(schema, frame)
+        check(read(path))
     return Timing(time.perf_counter() - t0, time.process_time() - cpu0)
 
 

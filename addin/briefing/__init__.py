@@ -12,7 +12,12 @@ import tempfile
 from pathlib import Path
 
 from addin.briefing.template_source import TEMPLATE
-from addin.matrix.build import ANY, REFERRALS, Sheet
+from typing import TYPE_CHECKING
+
+from addin.matrix.labels import ANY, REFERRALS
+
+if TYPE_CHECKING:  # pandas stays unloaded until a briefing is actually made
+    from addin.matrix.build import Sheet
 
 MARKING = "OFFICIAL – SENSITIVE"
 BOARD = "the local safeguarding children partnership"

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt, RGBColor
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "report_templates" / "fap_termly_briefing.docx"
 
 
 def _table(doc, headers, loop, cells, widths=None):
     """A Word table: header row, one docxtpl row loop ({%tr %}), filled per item."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+
     t = doc.add_table(rows=4, cols=len(headers))
     t.style = "Light Grid Accent 1"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -30,6 +28,10 @@ def _table(doc, headers, loop, cells, widths=None):
 
 
 def build(path: Path = TEMPLATE) -> Path:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
     doc = Document()
     styles = doc.styles
     styles["Normal"].font.name = "Arial"

@@ -188,7 +188,7 @@ def validate_batch(results: list[FileResult], config: Config) -> None:
     frame = pd.DataFrame([r.values for r in results], columns=[f.id for f in form.fields], dtype=object)
     for t in form.tables:
         frame[f"_{t.id}"] = [len(r.tables.get(t.id, [])) for r in results]
-    frame = frame.astype(object).where(frame.notna(), None)
+    frame = _blanks_as_none(frame)
     for col in [t.id for t in form.tables]:
         frame[f"_{col}"] = frame[f"_{col}"].astype(int)
     own = [r for r in rules if r.table is None]
@@ -203,10 +203,15 @@ def validate_batch(results: list[FileResult], config: Config) -> None:
         if not rows:
             continue  # an empty frame cannot fail; skipping saves pandera's fixed cost per schema
         tframe = pd.DataFrame(rows, columns=["_row"] + [c.id for c in t.columns], dtype=object)
-        tframe = tframe.astype(object).where(tframe.notna(), None)
+        tframe = _blanks_as_none(tframe)
         trules = [r for r in rules if r.table == t.id]
         tschema = build_schema(f"{form.id}.{t.id}", form.code, list(t.columns), trules)
         _collect(form, tschema, tframe, results, trules, value_checks, table=(t, owners))
+
+
+def _blanks_as_none(df):
+    """Object columns with None for blanks: rules test `is None`/`is True`, not NaN."""
+    return df.astype(object).where(df.notna(), None)
 
 
 def _collect(form, schema, frame, results, rules, value_checks, table) -> None:

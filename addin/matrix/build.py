@@ -13,12 +13,10 @@ import pandas as pd
 from addin.forms import get_form
 from addin.forms.codes import ETHNICITY_GROUPS, ethnicity_group
 from addin.forms.fap_referral import CONCERNS
+from addin.matrix.labels import ANY, NOT_RECORDED, REFERRALS
 from addin.term import term_key
 
 POP_CONCERNS = [c for c in CONCERNS if c.startswith("concern_")]  # the eight peer-on-peer abuse ticks
-ANY = "Any peer-on-peer abuse concern"
-REFERRALS = "Referrals"
-NOT_RECORDED = "Not recorded"
 CONTEXT_ROWS = {
     "peer_info": "Peer group information recorded",
     "school_info": "School information recorded",

@@ -1,0 +1,46 @@
+"""The naive baseline every bench compares with: openpyxl in full, one field at a time, one pandera call per file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+FORM_ID = "fap-referral"
+
+
+def reader(config):
+    """read(path) -> typed row dict: load_workbook in full, every field by its defined name."""
+    from openpyxl import load_workbook
+
+    from addin.forms import get_form
+    from addin.forms.contract import choices_of
+    from addin.intake.values import parse
+
+    form = get_form(FORM_ID)
+    choices = {f.id: choices_of(f, config) for f in form.fields if f.type == "choice"}
+
+    def read(path: Path) -> dict:
+        wb = load_workbook(path)
+        row = {}
+        for f in form.fields:
+            (sheet, ref), = wb.defined_names[f.id].destinations
+            row[f.id] = parse(f, wb[sheet][ref.replace("$", "")].value, choices.get(f.id, ()))[0]
+        return row
+
+    return read
+
+
+def checker():
+    """check(row) -> failures: the form's pandera schema built once, then called on a one-row frame per file."""
+    import pandas as pd
+
+    from addin.forms import get_form
+    from addin.validators import rules_for
+    from addin.validators.common import build_schema, failures
+
+    form = get_form(FORM_ID)
+    schema = build_schema(form.id, form.code, form.fields, [r for r in rules_for(FORM_ID) if r.table is None])
+
+    def check(row: dict):
+        frame = pd.DataFrame([row], dtype=object)
+        return failures(schema, frame.astype(object).where(frame.notna(), None))
+
+    return check
