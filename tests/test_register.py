@@ -182,7 +182,58 @@ def test_ingest_takes_forms_and_registers_together(tmp_path, cfg, config_file, c
     out = capsys.readouterr().out
     assert e.value.code == 1
     assert "UPN (D5): 'A12345' is not a valid UPN: it has 6 characters, not 13" in out
-    assert "columns that are not fap-referral fields were not filed: Notes" in out
+    assert "columns that are not fap-referral fields were not checked or filed: Notes" in out
     assert "Filed 2, unchanged 0, superseded 0, refused 1" in out
     assert sorted(load_referrals(db)["source_file"]) == ["one-form.xlsx", "register.xlsx (Register row 4)"]
     assert "private note" not in out
+
+
+def test_validate_checks_a_register_row_by_row_with_json_and_an_annotated_copy(tmp_path, cfg, config_file, capsys,
+                                                                                 monkeypatch):
+    import json
+
+    from openpyxl import load_workbook
+
+    from addin.cli import main
+
+    path = write_register(tmp_path / "register.xlsx", [row(1), row(2, upn="A12345"), row(3, gender="Boy")])
+    before = path.read_bytes()
+    monkeypatch.setattr(sys, "argv", ["safecontext", "validate", str(path), "--config", str(config_file),
+                                      "--json", str(tmp_path / "p.json"), "--annotate", str(tmp_path / "out")])
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as e:
+        main()
+    out = capsys.readouterr().out
+    assert e.value.code == 1
+    lines = [line.strip() for line in out.splitlines()]
+    assert f"{path} (Register row 5)" in lines
+    assert "error FAP-011 UPN (D5): 'A12345' is not a valid UPN: it has 6 characters, not 13" in lines
+    assert ("error FAP-004 Gender (F6): 'Boy' is not one of the choices (Male, Female); pick one from the "
+            "drop-down") in lines
+    assert ("3 record(s), 3 of them register rows: 1 valid, 0 valid with queries, 2 with errors, 0 unreadable."
+            in lines)
+    assert f"note {path}: columns that are not fap-referral fields were not checked or filed: Notes" in lines
+    found = json.loads((tmp_path / "p.json").read_text())
+    assert [(p["file"], p["sheet"], p["cell"], p["field"], p["code"]) for p in found] == [
+        (str(path), "Register", "D5", "upn", "FAP-011"), (str(path), "Register", "F6", "gender", "FAP-004")]
+    wb = load_workbook(tmp_path / "out" / "register.checked.xlsx")  # one copy for the whole register
+    assert wb.sheetnames == ["Checks", "Register"]
+    assert wb["Register"]["D5"].fill.fgColor.rgb == wb["Register"]["F6"].fill.fgColor.rgb == "00FFC7CE"
+    assert wb["Register"]["D5"].comment.text.startswith("FAP-011 UPN (D5)")
+    assert wb["Register"]["D4"].comment is None
+    assert path.read_bytes() == before
+    assert "private note" not in out and "Robin" not in out
+
+
+def test_validate_still_refuses_a_plain_workbook_that_is_neither_form_nor_register(tmp_path, config_file, capsys,
+                                                                                  monkeypatch):
+    from addin.cli import main
+
+    path = write_register(tmp_path / "list.xlsx", [{"a": 1}], headings=["a", "b", "upn"])
+    monkeypatch.setattr(sys, "argv", ["safecontext", "validate", str(path), "--config", str(config_file)])
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as e:
+        main()
+    out = capsys.readouterr().out
+    assert e.value.code == 2
+    assert f"{path}: this workbook is not a SafeContext form (it has no SafeContext form marker)." in out

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from addin.checks.run import FileResult, check_files, expand
+from addin.checks.run import FileResult, check_inputs, expand
 from addin.config import Config
 
 UNREADABLE = "UNREADABLE"
@@ -53,8 +53,10 @@ def run_validate(paths, config: Config, out: Console, err: Console, annotate: Pa
         return 2
     with progress_bar(err, len(files)) as bar:
         task = bar.add_task("Checking", total=len(files))
-        results = check_files(files, config, expect=expect, advance=lambda: bar.advance(task))
+        results, notes = check_inputs(files, config, expect=expect, advance=lambda: bar.advance(task))
     show(results, out)
+    for note in notes:
+        out.print(f"[yellow]note[/] {_esc(note)}")
     if json_file:
         json_file.parent.mkdir(parents=True, exist_ok=True)
         json_file.write_text(json.dumps(problem_dicts(results), indent=2, ensure_ascii=False), encoding="utf-8")
@@ -62,12 +64,15 @@ def run_validate(paths, config: Config, out: Console, err: Console, annotate: Pa
     if annotate:
         from addin.checks.annotate import annotated_copy
 
-        readable = [r for r in results if r.record]
-        names = unique_names([r.path for r in readable])
-        with progress_bar(err, len(readable)) as bar:
-            task = bar.add_task("Annotating", total=len(readable))
-            for r in readable:
-                annotated_copy(r.path, r.problems, annotate, names[r.path])
+        problems: dict[Path, list] = {}  # a register's rows share one annotated copy
+        for r in results:
+            if r.record:
+                problems.setdefault(r.path, []).extend(r.problems)
+        names = unique_names(list(problems))
+        with progress_bar(err, len(problems)) as bar:
+            task = bar.add_task("Annotating", total=len(problems))
+            for path, found in problems.items():
+                annotated_copy(path, found, annotate, names[path])
                 bar.advance(task)
         out.print(f"Annotated copies written to {annotate}", markup=False)
     return exit_code(results)
@@ -83,19 +88,21 @@ def show(results: list[FileResult], out: Console) -> None:
     t = Table("File", "Form", "Result", "Errors", "Queries", title="SafeContext check")
     for r in results:
         status = r.status
-        t.add_row(_esc(str(r.path)), r.form_id or "-", f"[{_STYLE[status]}]{status}[/]",
+        t.add_row(_esc(r.label), r.form_id or "-", f"[{_STYLE[status]}]{status}[/]",
                   str(len(r.errors)), str(len(r.queries)))
     out.print(t)
     detailed = len(results) <= _SHOW_ALL_UP_TO
     for r in results:
         if r.read_error:
-            out.print(f"[red]{_esc(f'{r.path}: {r.read_error}')}[/]")
+            out.print(f"[red]{_esc(f'{r.label}: {r.read_error}')}[/]")
         elif r.problems and detailed:
-            out.print(f"[bold]{_esc(str(r.path))}[/]")
+            out.print(f"[bold]{_esc(r.label)}[/]")
             for p in r.problems:
                 out.print(f"  [{'red' if p.severity == 'error' else 'yellow'}]{p.severity:5}[/] {_esc(str(p))}")
     counts = {s: sum(r.status == s for r in results) for s in _STYLE}
-    out.print(f"{len(results)} file(s): {counts['valid']} valid, {counts['queries']} valid with queries, "
+    rows = sum(1 for r in results if getattr(r, "row", 0))
+    what = f"record(s), {rows} of them register rows" if rows else "file(s)"
+    out.print(f"{len(results)} {what}: {counts['valid']} valid, {counts['queries']} valid with queries, "
               f"{counts['errors']} with errors, {counts['unreadable']} unreadable.")
     if not detailed and any(r.problems for r in results):
         out.print("Too many files to list every problem here: use --json FILE or --annotate DIR.")

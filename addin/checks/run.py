@@ -12,7 +12,7 @@ from addin.checks.problems import ERROR, QUERY, Problem, where
 from addin.config import Config
 from addin.forms import Form, get_form
 from addin.forms.contract import choices_of
-from addin.intake.reader import FormRecord, ReadError, read_form
+from addin.intake.reader import NOT_A_FORM, FormRecord, ReadError, read_form
 from addin.intake.values import parse
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -38,6 +38,11 @@ class FileResult:
     @property
     def queries(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == QUERY]
+
+    @property
+    def label(self) -> str:
+        """How the summary names it: the file's path (a register row adds its sheet and row)."""
+        return str(self.path)
 
     @property
     def status(self) -> str:
@@ -81,6 +86,40 @@ def check_files(paths: Iterable[str | Path], config: Config, expect: str | None 
     for r in results:
         r.problems.sort(key=_position)
     return results
+
+
+REGISTER_FORM = "fap-referral"  # the form whose registers (one row per referral) are read
+
+
+def check_inputs(paths: Iterable[str | Path], config: Config, expect: str | None = None,
+                 advance: Callable[[], None] | None = None) -> tuple[list[FileResult], list[str]]:
+    """check_files, where a workbook that is not a form but holds a register is checked row by row.
+
+    Returns (results in order, a register's rows in its place; notes about registers to show).
+    """
+    results = check_files(paths, config, expect=expect, advance=advance)
+    form_id = expect or REGISTER_FORM
+    if form_id != REGISTER_FORM or not any(r.read_error == NOT_A_FORM for r in results):
+        return results, []
+    from addin.intake.register import check_register, is_register
+
+    out, notes = [], []
+    for r in results:
+        if r.read_error != NOT_A_FORM or not is_register(r.path, form_id):
+            out.append(r)
+            continue
+        try:
+            reg = check_register(r.path, config, form_id)
+        except ReadError as e:
+            out.append(FileResult(r.path, read_error=e.reason))
+            continue
+        out.extend(reg.results)
+        if reg.ignored:
+            notes.append(f"{r.path}: columns that are not {form_id} fields were not checked or filed: "
+                         + ", ".join(reg.ignored))
+        if not reg.results:
+            notes.append(f"{r.path}: the register's table has no rows.")
+    return out, notes
 
 
 PARALLEL_FROM = 40  # files; below this a second process costs more than it saves

@@ -39,6 +39,10 @@ _COORD = re.compile(r"^([A-Z]{1,3})(\d+)$")
 EXCEL_ERROR, NO_CACHED_VALUE, BROKEN_NAME = "002", "003", "013"
 
 
+NOT_A_FORM = ("this workbook is not a SafeContext form (it has no SafeContext form marker). Start from a "
+              "blank form made by 'safecontext new'.")
+
+
 class ReadError(Exception):
     """A file that cannot be read as a form at all; str() is one line for the user."""
 
@@ -270,8 +274,7 @@ class _Structure:
     def marker(self) -> tuple[str, str]:
         where_form, where_version = self.resolve(MARKER_FORM), self.resolve(MARKER_VERSION)
         if not where_form:
-            raise ReadError(self.path, "this workbook is not a SafeContext form (it has no SafeContext form "
-                                       "marker). Start from a blank form made by 'safecontext new'.")
+            raise ReadError(self.path, NOT_A_FORM)
         form_id = self.value(*where_form)
         version = self.value(*where_version) if where_version else None
         if not isinstance(form_id, str) or not form_id:

@@ -33,6 +33,10 @@ class RowResult(FileResult):
         return f"{Path(self.path).name} ({self.sheet} row {self.row})"
 
     @property
+    def label(self) -> str:
+        return f"{self.path} ({self.sheet} row {self.row})"
+
+    @property
     def content_hash(self) -> str:
         """sha256 of the row's canonical JSON (its typed values)."""
         from addin.store.identity import canonical_json

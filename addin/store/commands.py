@@ -8,7 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from addin.checks.report import progress_bar, show
-from addin.checks.run import check_files, expand
+from addin.checks.run import check_inputs, expand
 from addin.config import Config
 
 EXPECT = "fap-referral"
@@ -20,39 +20,6 @@ def _url(db: str | None, config: Config) -> str:
     from addin.store.db import store_url
 
     return store_url(db or config.store)
-
-
-def check_all(files: list[Path], config: Config, err: Console):
-    """Check every workbook and register row; returns (results in order, notes about registers)."""
-    from addin.checks.run import FileResult
-    from addin.intake.reader import ReadError
-    from addin.intake.register import check_register, is_register
-
-    registers = {p for p in files if p.suffix.lower() in (".xlsx", ".xlsm") and is_register(p, EXPECT)}
-    notes = []
-    with progress_bar(err, len(files)) as bar:
-        task = bar.add_task("Checking", total=len(files))
-        forms = check_files([p for p in files if p not in registers], config, expect=EXPECT,
-                            advance=lambda: bar.advance(task))
-        by_path = {r.path: r for r in forms}
-        results = []
-        for p in files:
-            if p not in registers:
-                results.append(by_path[p])
-                continue
-            try:
-                reg = check_register(p, config, EXPECT)
-            except ReadError as e:
-                results.append(FileResult(p, read_error=e.reason))
-            else:
-                results.extend(reg.results)
-                if reg.ignored:
-                    notes.append(f"{p}: columns that are not {EXPECT} fields were not filed: "
-                                 + ", ".join(reg.ignored))
-                if not reg.results:
-                    notes.append(f"{p}: the register's table has no rows.")
-            bar.advance(task)
-    return results, notes
 
 
 def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None = None) -> int:
@@ -78,7 +45,9 @@ def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None
         err.print(f"safecontext: {e}", markup=False)
         return 2
     try:
-        results, notes = check_all(files, config, err)
+        with progress_bar(err, len(files)) as bar:
+            task = bar.add_task("Checking", total=len(files))
+            results, notes = check_inputs(files, config, expect=EXPECT, advance=lambda: bar.advance(task))
         try:
             with progress_bar(err, len(results)) as bar:
                 task = bar.add_task("Filing", total=len(results))
@@ -96,10 +65,10 @@ def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None
     if bad:
         out.print(f"[bold red]Refused[/] {len(bad)} (fix these and ingest them again):")
         if len(bad) <= 10:
-            show([_as_shown(r) for r in bad], out)  # the table and messages `validate` prints
+            show(bad, out)  # the table and messages `validate` prints
         else:  # show() would list only counts for this many; every refusal's errors are listed
             for r in bad:
-                out.print(f"[bold]{escape(str(_as_shown(r).path))}[/]")
+                out.print(f"[bold]{escape(r.label)}[/]")
                 if r.read_error:
                     out.print(f"  [red]{escape(r.read_error)}[/]")
                 for p in r.errors:
@@ -124,8 +93,7 @@ def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None
     out.print(f"Filed {report.count('filed')}, unchanged {report.count('unchanged')}, superseded "
               f"{report.count('superseded')}, refused {report.count(REFUSED)} into {escape(report.url)}.")
     if queries:
-        out.print(f"{queries} of the filed forms have queries (warnings to check); 'safecontext validate' lists them "
-                  "for workbooks.")
+        out.print(f"{queries} of the filed forms have queries (warnings to check); 'safecontext validate' lists them.")
     if any(r.read_error for r in results):
         return 2
     return 1 if refused else 0
@@ -157,15 +125,6 @@ def run_status(config: Config, out: Console, err: Console, db: str | None = None
                       "" if row["version"] is None else str(row["version"]))
         out.print(t)
     return 0
-
-
-def _as_shown(result):
-    """A register row is shown as 'register.xlsx (Sheet row 7)'; a form as its path."""
-    from dataclasses import replace
-
-    if getattr(result, "row", None):
-        return replace(result, path=Path(f"{result.path} ({result.sheet} row {result.row})"))
-    return result
 
 
 def _utc(when):
