@@ -431,3 +431,24 @@ def test_one_way_tables_are_protected(numbers, threshold):
             assert shown == 0
     lines = [([("cell", k) for k in range(len(numbers))], "total")]
     assert worked_out(truth, hidden, lines) == []
+
+
+# --- counts another table hides: forced, whatever their size ------------------------------
+
+def test_a_forced_column_total_is_hidden_with_the_smallest_count_that_protects_it():
+    counts = frame([[6, 8], [7, 9], [10, 5]])
+    s = suppress_table(counts, 5, row_totals=[10, 12, 13], additive_rows=False, hide_col_totals=["A"])
+    assert s.table().values.tolist() == [[C, 8, 10], [7, 9, 12], [10, 5, 13], [C, 22, 35]]
+    assert not s.primary.any().any()  # nothing was small: both "c"s protect the forced total
+
+
+def test_a_forced_cell_is_protected_like_a_small_one():
+    s = suppress_table(frame([[6, 8], [7, 9], [10, 5]]), 5, hide_cells=[("r2", "B")])
+    assert s.table().values.tolist() == [[C, C, 14], [C, C, 16], [10, 5, 15], [23, 22, 45]]
+
+
+def test_a_forced_series_total_hides_the_smallest_value_and_a_forced_zero_stays_zero():
+    values, total = suppress_series(pd.Series({"x": 6, "y": 9, "z": 0}), 5, hide_total=True)
+    assert (values.tolist(), total) == ([C, 9, 0], C)
+    values, total = suppress_series(pd.Series({"x": 6, "y": 9, "z": 0}), 5, hide=["z"])
+    assert (values.tolist(), total) == ([6, 9, 0], 15)

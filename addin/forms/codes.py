@@ -34,7 +34,7 @@ ETHNICITY_GROUPS = {
 
 
 def ethnicity_group(value: str | None) -> str:
-    """Census group of an ethnicity entry ("BAFR - Black African" -> "Black")."""
-    if not value:
+    """Census group of an ethnicity entry ("BAFR - Black African" -> "Black"); blank (None, NaN) -> "Unknown"."""
+    if not isinstance(value, str) or not value:
         return "Unknown"
     return ETHNICITY_GROUPS.get(value[:1].upper(), "Unknown")

@@ -69,6 +69,7 @@ def prepare(df: pd.DataFrame, agencies: pd.DataFrame | None = None) -> pd.DataFr
     for c in BOOLEAN_FIELDS:
         if c in df.columns:
             df[c] = df[c].fillna(False).astype(bool)
+    df = df.copy()  # one block per column type again: pandas slows (and warns) after many column writes
     df[ANY] = df[POP_CONCERNS].any(axis=1)
     df["_school"] = df["school"].fillna(NOT_RECORDED)
     df["_ward"] = df["ward"].fillna(NOT_RECORDED)

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pandas as pd
 
 from addin.matrix.build import ANY, REFERRALS, Block, Sheet
-from addin.suppression import suppress_series, suppress_table
+from addin.suppression import SUPPRESSED, suppress_series, suppress_table
 
+SUMMARY, OVERLAPS, TREND = "Summary", "Overlaps", "Trend"
 OTHER_COMBINATIONS = "All other combinations"
 CHANGE_PREFIX = "Change"
 TOP_PREFIX = "Most common concern"
@@ -13,17 +14,78 @@ DATA_QUALITY, BLANKS_OF = "Data quality", "Referrals filed"
 
 
 def _small(v, threshold: int) -> bool:
-    return isinstance(v, (int,)) and not isinstance(v, bool) and 0 < v < threshold
+    return _positive(v) and v < threshold
+
+
+def _positive(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v > 0
+
+
+ALL_REFERRALS = "All referrals"   # a column of Contexts and Groups & provision: counts of all referrals
+LINE_KEYS = {REFERRALS: REFERRALS, ANY: ANY, BLANKS_OF: REFERRALS}
 
 
 def publishable(sheets: list[Sheet], threshold: int) -> list[Sheet]:
-    """A copy of `sheets` with every count suppressed as the rules say; exact sheets are untouched."""
-    out = []
-    for s in sheets:
-        blocks = [_blanks(b, threshold, dict(s.lines).get(BLANKS_OF)) if s.name == DATA_QUALITY
-                  else _block(b, threshold, s.name) for b in s.blocks]
-        out.append(Sheet(s.name, blocks, _ranking(_lines(s.lines, threshold), blocks)))
+    """A copy of `sheets` with every count suppressed as the rules say; exact sheets are untouched.
+
+    The same number is printed on several sheets (a concern's total on Summary, as the Total row
+    of every "by ... and concern" block, on Contexts, on the co-occurrence diagonal and in the
+    Trend; the number of referrals and of referrals with any concern likewise).  Each block is
+    suppressed on its own, so a number one block has to hide (five 1s under a total of 5 are all
+    1 unless the total is hidden) is then hidden everywhere, and every block suppressed again
+    with it hidden, until no block hides a number another shows.
+    """
+    forced: set[str] = set()
+    while True:
+        out = [_sheet(s, threshold, forced) for s in sheets]
+        hidden = {key for s in out for key, value in _shared_values(s) if value == SUPPRESSED}
+        if hidden <= forced:
+            return out
+        forced |= hidden
+
+
+def _sheet(s: Sheet, threshold: int, forced: set[str]) -> Sheet:
+    blocks = [_blanks(b, threshold, dict(s.lines).get(BLANKS_OF)) if s.name == DATA_QUALITY
+              else _block(b, threshold, s.name, forced) for b in s.blocks]
+    return Sheet(s.name, blocks, _ranking(_lines(s.lines, threshold, forced), blocks))
+
+
+def _shared(sheet: str, b: Block) -> dict[tuple, str]:
+    """Where a block prints a number other sheets print too: position -> what it counts.
+
+    Positions: ("col", label) a Total-row count, ("grand",) the grand total, ("cell", row, column).
+    What it counts: REFERRALS (all referrals), ANY, or a concern's label.
+    """
+    out: dict[tuple, str] = {}
+    if sheet == OVERLAPS and b.counts.columns.tolist() == [REFERRALS]:
+        return {("col", REFERRALS): ANY}  # the combinations add up to the referrals with any concern
+    if b.col_totals is not None:
+        out.update({("col", c): REFERRALS if c == ALL_REFERRALS else str(c) for c in b.counts.columns})
+    if b.grand_total is not None:
+        out[("grand",)] = REFERRALS
+    if sheet == SUMMARY and b.counts.columns.tolist() == [REFERRALS]:
+        out.update({("cell", r, REFERRALS): str(r) for r in b.counts.index})
+    if sheet == OVERLAPS:  # co-occurrence: the diagonal is each concern's total
+        out.update({("cell", r, r): str(r) for r in b.counts.index if r in b.counts.columns})
+    if sheet == TREND and len(b.counts.index):  # the last row is this term
+        last = b.counts.index[-1]
+        out.update({("cell", last, c): str(c) for c in b.counts.columns})
     return out
+
+
+def _shared_values(s: Sheet):
+    """(what it counts, value shown) for every shared number on a published sheet."""
+    for label, value in s.lines:
+        if label in LINE_KEYS:
+            yield LINE_KEYS[label], value
+    for b in s.blocks:
+        for pos, key in _shared(s.name, b).items():
+            if pos[0] == "col":
+                yield key, b.col_totals[pos[1]]
+            elif pos[0] == "grand":
+                yield key, b.grand_total
+            else:
+                yield key, b.counts.loc[pos[1], pos[2]]
 
 
 def _ranking(lines, blocks):
@@ -53,12 +115,13 @@ def _blanks(b: Block, threshold: int, filed) -> Block:
                  chart=b.chart)
 
 
-def _lines(lines, threshold):
-    """Counts on summary lines: 1..threshold-1 become c; a change or share made from a hidden count too."""
+def _lines(lines, threshold, forced=frozenset()):
+    """Counts on summary lines: 1..threshold-1 become c, and numbers hidden elsewhere (`forced`, keyed
+    as LINE_KEYS); a change or share made from a hidden count too. A zero is never hidden."""
     out, hidden = [], set()
     values = dict(lines)
     for label, value in lines:
-        if _small(value, threshold):
+        if _small(value, threshold) or (LINE_KEYS.get(label) in forced and _positive(value)):
             hidden.add(label)
     for label, value in lines:
         if label in hidden:
@@ -81,16 +144,20 @@ def _change_hidden(label: str, values: dict, hidden: set) -> bool:
     return any(k in hidden for k in keys)
 
 
-def _block(b: Block, threshold: int, sheet: str) -> Block:
-    if sheet == "Overlaps" and b.counts.columns.tolist() == [REFERRALS]:
-        return _combinations(b, threshold)
+def _block(b: Block, threshold: int, sheet: str, forced=frozenset()) -> Block:
+    hide = [pos for pos, key in _shared(sheet, b).items() if key in forced]
+    if sheet == OVERLAPS and b.counts.columns.tolist() == [REFERRALS]:
+        return _combinations(b, threshold, hide_total=bool(hide))
     # Totals a block does not publish constrain nothing: pass them as non-additive zeros.
     rows_shown, cols_shown = b.row_totals is not None, b.col_totals is not None
     s = suppress_table(b.counts, threshold,
                        row_totals=b.row_totals if rows_shown else pd.Series(0, index=b.counts.index),
                        col_totals=b.col_totals if cols_shown else pd.Series(0, index=b.counts.columns),
                        grand_total=b.grand_total if b.grand_total is not None else (None if rows_shown and cols_shown else 0),
-                       additive_rows=b.additive_rows and rows_shown, additive_cols=b.additive_cols and cols_shown)
+                       additive_rows=b.additive_rows and rows_shown, additive_cols=b.additive_cols and cols_shown,
+                       hide_cells=[p[1:] for p in hide if p[0] == "cell"],
+                       hide_col_totals=[p[1] for p in hide if p[0] == "col"],
+                       hide_grand_total=("grand",) in hide)
     return Block(b.title, s.cells, row_totals=s.row_totals if b.row_totals is not None else None,
                  col_totals=s.col_totals if b.col_totals is not None else None,
                  grand_total=s.grand_total if b.grand_total is not None else None,
@@ -98,14 +165,15 @@ def _block(b: Block, threshold: int, sheet: str) -> Block:
                  chart=b.chart)
 
 
-def _combinations(b: Block, threshold: int) -> Block:
+def _combinations(b: Block, threshold: int, hide_total: bool = False) -> Block:
     """Rare combinations are pooled into one row, so no single unusual combination is shown."""
     counts = b.counts[REFERRALS]
     keep = counts[counts >= threshold]
     pooled = int(counts[counts < threshold].sum())
     series = pd.concat([keep, pd.Series({OTHER_COMBINATIONS: pooled})]) if pooled else keep.copy()
     series.index.name = b.counts.index.name
-    shown, total = suppress_series(series.astype(int), threshold, total=int(counts.sum()), additive=True)
+    shown, total = suppress_series(series.astype(int), threshold, total=int(counts.sum()), additive=True,
+                                   hide_total=hide_total)
     table = shown.to_frame(REFERRALS)
     return Block(b.title, table, col_totals=pd.Series({REFERRALS: total}), heat=False,
                  note=b.note + f" Combinations of fewer than {threshold} referrals are pooled.")

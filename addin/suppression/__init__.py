@@ -99,12 +99,17 @@ class Suppressed:
 
 def suppress_table(counts: pd.DataFrame, threshold: int = 5, row_totals=None, col_totals=None,
                    grand_total=None, additive_rows: bool = True,
-                   additive_cols: bool = True) -> Suppressed:
+                   additive_cols: bool = True, hide_cells=(), hide_row_totals=(), hide_col_totals=(),
+                   hide_grand_total: bool = False) -> Suppressed:
     """Suppress a two-way table of counts with its row, column and grand totals.
 
     Totals default to sums, which are additive; a non-additive total must be passed in
     (a list, or a Series indexed like the rows or columns).  Raises ValueError for negative
     or fractional counts, or for totals said to be additive that are not the sums.
+
+    `hide_cells` ((row, column) labels), `hide_row_totals`, `hide_col_totals` (labels) and
+    `hide_grand_total` name counts that must be hidden whatever their size, as primary ones are:
+    numbers another published table hides.  Zeros stay 0.
     """
     _check_threshold(threshold)
     values = [[_count(v, "count") for v in row] for row in counts.itertuples(index=False)]
@@ -117,7 +122,11 @@ def suppress_table(counts: pd.DataFrame, threshold: int = 5, row_totals=None, co
 
     net, cell_edge, row_edge, col_edge, grand_edge = table_network(
         values, rows, cols, grand, additive_rows, additive_cols)
-    primary, suppressed = protect(net, threshold)
+    rows_at, cols_at = {k: i for i, k in enumerate(counts.index)}, {k: j for j, k in enumerate(counts.columns)}
+    forced = {cell_edge[rows_at[r], cols_at[c]] for r, c in hide_cells} | \
+        {row_edge[rows_at[r]] for r in hide_row_totals} | {col_edge[cols_at[c]] for c in hide_col_totals} | \
+        ({grand_edge} if hide_grand_total else set())
+    primary, suppressed = protect(net, threshold, forced)
 
     def shown(edge):
         return SUPPRESSED if edge in suppressed else net.values[edge]
@@ -147,10 +156,11 @@ def suppress_table(counts: pd.DataFrame, threshold: int = 5, row_totals=None, co
 
 
 def suppress_series(counts: pd.Series, threshold: int = 5, total=None,
-                    additive: bool = True) -> tuple[pd.Series, int | str]:
+                    additive: bool = True, hide=(), hide_total: bool = False) -> tuple[pd.Series, int | str]:
     """Suppress a one-way table; returns (values, total), each an int or "c".
 
     With `additive=False` (one referral in several categories) pass the published total.
+    `hide` (labels) and `hide_total` name counts to hide whatever their size (zeros stay 0).
     """
     _check_threshold(threshold)
     values = [_count(v, "count") for v in counts]
@@ -167,7 +177,8 @@ def suppress_series(counts: pd.Series, threshold: int = 5, total=None,
     inflow, node = ("hub", "line") if additive else ("free", "free")
     edges = [net.add(v, inflow, node) for v in values]
     total_edge = net.add(total, node, inflow, is_total=True)
-    _, suppressed = protect(net, threshold)
+    at = {k: i for i, k in enumerate(counts.index)}
+    _, suppressed = protect(net, threshold, {edges[at[k]] for k in hide} | ({total_edge} if hide_total else set()))
     shown = pd.Series([SUPPRESSED if e in suppressed else net.values[e] for e in edges],
                       index=counts.index, dtype=object, name=counts.name)
     return shown, (SUPPRESSED if total_edge in suppressed else total)

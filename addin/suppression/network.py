@@ -64,10 +64,12 @@ def exposed(net: Network, suppressed: set[int]) -> list[int]:
     return [edge for edge in sorted(suppressed) if recoverable(net, suppressed, edge)]
 
 
-def protect(net: Network, threshold: int) -> tuple[set[int], set[int]]:
+def protect(net: Network, threshold: int, forced=()) -> tuple[set[int], set[int]]:
     """Primary and full (primary plus secondary) suppression sets for `net`.
 
-    Primary: every count from 1 to threshold-1.  Secondary, in two passes:
+    Primary: every count from 1 to threshold-1, and the `forced` edges (counts hidden elsewhere,
+    such as a total that another table had to hide; a forced zero stays 0).  Secondary, in two
+    passes:
 
     1. For each primary count (in order) that could still be worked out, hide the cheapest
        cycle through it: the least total of newly hidden counts, then the fewest totals,
@@ -79,7 +81,8 @@ def protect(net: Network, threshold: int) -> tuple[set[int], set[int]]:
 
     Zeros are never suppressed, so "c" always means 1 or more.
     """
-    primary = {e for e, v in enumerate(net.values) if 1 <= v < threshold}
+    primary = {e for e, v in enumerate(net.values) if 1 <= v < threshold} | \
+        {e for e in forced if net.values[e] > 0}
     suppressed = set(primary)
     for edge in sorted(primary):
         if recoverable(net, suppressed, edge):

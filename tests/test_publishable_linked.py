@@ -1,0 +1,139 @@
+"""The same number on several sheets of the publishable matrix is hidden everywhere or nowhere.
+
+A concern's total appears on Summary, as the Total row of Schools, Wards and the three
+Demographics blocks, on Contexts and Groups & provision, on the co-occurrence diagonal and in
+the Trend's last row; the number of referrals and the number with any concern appear in several
+places too.  Each block is suppressed on its own, so a total hidden in one block (to protect a
+cell) but shown in another would undo that block's protection.  These properties check, for
+random terms heavy with small counts, that it never happens.
+"""
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from addin.forms import get_form
+from addin.forms.codes import ETHNICITY
+from addin.forms.fap_referral import CONCERNS
+from addin.matrix.build import ANY, POP_CONCERNS, REFERRALS, build, trend_table
+from addin.matrix.publishable import publishable
+
+FORM = get_form("fap-referral")
+SCHOOLS = ["Ashbridge Academy", "Kingsmead Academy", "Elmstead Community College"]
+WARDS = ["Abbey", "Marsh", "Castle"]
+ETHNICITIES = [ETHNICITY[0], ETHNICITY[5], ETHNICITY[12], None]
+TERM = "2026-autumn"
+
+referral = st.fixed_dictionaries({
+    "school": st.sampled_from(SCHOOLS + [None]),
+    "ward": st.sampled_from(WARDS + [None]),
+    "gender": st.sampled_from(["Male", "Female", None]),
+    "ethnicity": st.sampled_from(ETHNICITIES),
+    "year_group": st.sampled_from([7, 8, 9, 10, 11, None]),
+    "ticks": st.lists(st.booleans(), min_size=len(CONCERNS), max_size=len(CONCERNS)),
+    "peer_info": st.sampled_from([None, "named peers"]),
+})
+
+
+def frame(referrals: list[dict]) -> pd.DataFrame:
+    rows = []
+    for i, r in enumerate(referrals):
+        row = {f.id: None for f in FORM.fields}
+        row.update({k: v for k, v in r.items() if k != "ticks"})
+        row.update(dict(zip(CONCERNS, r["ticks"])))
+        row["referral_id"] = i + 1
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[f.id for f in FORM.fields] + ["referral_id"])
+
+
+def published(config, referrals: list[dict], previous: list[dict]) -> dict:
+    """Every place each shared number is printed: key -> list of (where, value shown)."""
+    df = frame(referrals)
+    counts = pd.DataFrame([_term_counts(frame(previous)), _term_counts(df)], index=["2026-summer", TERM])
+    sheets = {s.name: s for s in publishable(build(df, TERM, trend_table(counts), config), 5)}
+    labels = dict(CONCERNS)
+    places: dict[str, list] = {}
+
+    def put(key, where, value):
+        places.setdefault(key, []).append((where, value))
+
+    summary = sheets["Summary"]
+    put(REFERRALS, "Summary line", dict(summary.lines)[REFERRALS])
+    put(ANY, "Summary line", dict(summary.lines)[ANY])
+    for label, value in summary.blocks[0].counts[REFERRALS].items():
+        put(label, "Summary block", value)
+    for name in ("Schools", "Wards", "Demographics"):
+        for b in sheets[name].blocks:
+            put(REFERRALS, f"{name}: {b.title} grand total", b.grand_total)
+            for label, value in b.col_totals.items():
+                put(label, f"{name}: {b.title} Total row", value)
+    for name in ("Contexts", "Groups & provision"):
+        b = sheets[name].blocks[0]
+        for label, value in b.col_totals.items():
+            put(REFERRALS if label == "All referrals" else label, f"{name} Total row", value)
+    overlaps = sheets["Overlaps"].blocks
+    put(ANY, "Overlaps combinations total", overlaps[0].col_totals[REFERRALS])
+    for c in POP_CONCERNS:
+        put(labels[c], "co-occurrence diagonal", overlaps[1].counts.loc[labels[c], labels[c]])
+    trend = sheets["Trend"].blocks[0].counts
+    for label, value in trend.loc[TERM].items():
+        put(label, "Trend this term", value)
+    put(REFERRALS, "Data quality", dict(sheets["Data quality"].lines)["Referrals filed"])
+    return places
+
+
+def _term_counts(df: pd.DataFrame) -> dict:
+    ticks = df[list(CONCERNS)].fillna(False).astype(bool)
+    return {"referrals": len(df), "any": int(ticks[POP_CONCERNS].any(axis=1).sum())} | \
+        {c: int(ticks[c].sum()) for c in CONCERNS}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(st.lists(referral, min_size=0, max_size=40), st.lists(referral, max_size=8))
+def test_a_number_shown_in_one_place_is_never_hidden_in_another(config, referrals, previous):
+    for key, shown in published(config, referrals, previous).items():
+        values = {value for _, value in shown}
+        assert len(values) == 1, f"{key} is published inconsistently: {shown}"
+
+
+def test_the_places_checked_cover_every_shared_total(config):
+    """The property above looks where it should: a term with every concern ticked once or more."""
+    referrals = [{"school": s, "ward": w, "gender": "Female", "ethnicity": ETHNICITY[0], "year_group": 9,
+                  "ticks": [True] * len(CONCERNS), "peer_info": None}
+                 for s in SCHOOLS for w in WARDS]
+    places = published(config, referrals, [])
+    assert places[REFERRALS] == [("Summary line", 9)] + [(w, 9) for w, _ in places[REFERRALS][1:]]
+    assert len(places[REFERRALS]) == 1 + 5 + 2 + 1 + 1  # Summary, 5 by-concern blocks, 2 Total rows, Trend, DQ
+    assert [w for w, _ in places["CSE"]] == [
+        "Summary block", "Schools: Referrals by school and concern Total row",
+        "Wards: Referrals by ward and concern Total row", "Demographics: Referrals by gender and concern Total row",
+        "Demographics: Referrals by ethnicity group and concern Total row",
+        "Demographics: Referrals by year group and concern Total row", "Contexts Total row",
+        "Groups & provision Total row", "co-occurrence diagonal", "Trend this term"]
+    assert {v for _, v in places["CSE"]} == {9}
+
+
+def test_a_total_one_block_must_hide_is_hidden_on_every_sheet(config):
+    """Five harmful sexual behaviour referrals, one in each year group: shown as 5 anywhere, the
+    Year group block's five "c"s would each be exactly 1. So the 5 is hidden everywhere."""
+    hsb = list(CONCERNS).index("concern_hsb")
+    cse = list(CONCERNS).index("concern_cse")
+
+    def ticks(*at):
+        return [i in at for i in range(len(CONCERNS))]
+
+    referrals = [{"school": SCHOOLS[i % 3], "ward": WARDS[i % 3], "gender": "Male", "ethnicity": ETHNICITY[0],
+                  "year_group": 7 + i, "ticks": ticks(hsb, cse), "peer_info": "x"} for i in range(5)]
+    referrals += [{"school": SCHOOLS[i % 3], "ward": WARDS[i % 3], "gender": "Female", "ethnicity": ETHNICITY[0],
+                   "year_group": 9, "ticks": ticks(cse), "peer_info": "x"} for i in range(15)]
+    places = published(config, referrals, [])
+    label = dict(CONCERNS)["concern_hsb"]
+    assert len(places[label]) == 10 and {v for _, v in places[label]} == {"c"}
+    assert {v for _, v in places["CSE"]} == {20}
+    sheets = {s.name: s for s in publishable(build(frame(referrals), TERM, trend_table(pd.DataFrame(
+        [_term_counts(frame(referrals))], index=[TERM])), config), 5)}
+    years = sheets["Demographics"].blocks[2]
+    assert years.counts[label].tolist() == ["c", "c", "c", "c", "c"]  # Years 7 to 11
+    assert ("Most common concern 2", label) not in sheets["Summary"].lines
