@@ -30,6 +30,9 @@ Rules (design principle 8):
   totals included, and more where two are not enough (two 1s whose published total leaves
   exactly 2 for them are both 1).  The guarantee, checked exactly: for every "c", given all
   published numbers, the additive totals and "c" >= 1, at least two values are possible.
+- Forced: a count named in `hide_cells`, `hide_row_totals`, `hide_col_totals`, `hide_grand_total`
+  (or `hide`/`hide_total` for a series) is hidden and protected like a primary one whatever its
+  size: a number another published table had to hide (addin.matrix.publishable links them).
 - Percentages come from the exact counts and are "c" where the count is suppressed, or where
   the count is non-zero and its denominator is suppressed.
 
