@@ -29,10 +29,8 @@ CASES: dict[str, Case] = {
                       E, "date_requested")],
                     values={"date_requested": "6th Jan"}),
     "PGI-013": Case([("PGI-013 Peers: the workbook's table 'peers' is missing, so it cannot be read. Copy the "
-                      "entries into a blank form made by 'safecontext new'.", E, None),
-                     (f"PGI-021 {AWARE} ({{aware_of_peers}}): is Yes, but no peers are named in the Peers table; "
-                      "name the young people this young person spends time with", Q, "aware_of_peers")],
-                    structure=lambda wb: wb["PGI"].tables.pop("peers")),
+                      "entries into a blank form made by 'safecontext new'.", E, None)],
+                    structure=lambda wb: wb["PGI"].tables.pop("peers")),  # and no PGI-021: peers unknown
     "PGI-020": Case([(f"PGI-020 {AWARE} ({{aware_of_peers}}): is No, so the rest of the form must be empty, but "
                       "these are filled: {peer_network}, {peer_network_details}, {positive_influence}, "
                       "{negative_influence}, 2 peer name(s); answer Yes or clear them", E, "aware_of_peers")],

@@ -7,9 +7,9 @@ AFTER_GATE = ("peer_network", "peer_network_details", "positive_influence", "neg
               "follows_peers", "leads_peers", "other_information")
 
 
-
 def _gate_ok(r) -> bool:
-    return r.aware_of_peers is not False or (all(blank(r[f]) for f in AFTER_GATE) and r._peers == 0)
+    """`r._peers` is the number of peers named, or None when the Peers table could not be read (PGI-013)."""
+    return r.aware_of_peers is not False or (all(blank(r[f]) for f in AFTER_GATE) and not r._peers)
 
 
 def _gate_msg(r, at) -> str:
@@ -24,7 +24,7 @@ RULES = [
     error("PGI-020", "If the provider is not aware of any peer relationships, the rest of the form is empty.",
           "aware_of_peers", rowwise(_gate_ok), _gate_msg),
     query("PGI-021", "If the provider is aware of peer relationships, peers should be named.",
-          "aware_of_peers", rowwise(lambda r: r.aware_of_peers is not True or r._peers > 0),
+          "aware_of_peers", rowwise(lambda r: r.aware_of_peers is not True or r._peers != 0),
           lambda r, at: "is Yes, but no peers are named in the Peers table; name the young people "
                         "this young person spends time with"),
 ]

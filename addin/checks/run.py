@@ -223,13 +223,13 @@ def validate_batch(results: list[FileResult], config: Config) -> None:
     for r in results:
         type_record(r, config)
     rules = rules_for(form.id)
-    # Form-level frame: one row per file, plus the number of rows filled in each table.
+    # Form-level frame: one row per file, plus the number of rows filled in each table (None when
+    # the table could not be read: its problem is reported, and rules about its rows stay silent).
     frame = pd.DataFrame([r.values for r in results], columns=[f.id for f in form.fields], dtype=object)
-    for t in form.tables:
-        frame[f"_{t.id}"] = [len(r.tables.get(t.id, [])) for r in results]
     frame = _blanks_as_none(frame)
-    for col in [t.id for t in form.tables]:
-        frame[f"_{col}"] = frame[f"_{col}"].astype(int)
+    for t in form.tables:
+        frame[f"_{t.id}"] = pd.Series([len(r.tables.get(t.id, [])) if t.id in r.record.table_sheets else None
+                                       for r in results], index=frame.index, dtype=object)
     own = [r for r in rules if r.table is None]
     schema = build_schema(form.id, form.code, form.fields, own)
     _collect(form, schema, frame, results, own, value_checks, table=None)
