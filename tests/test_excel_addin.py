@@ -463,8 +463,18 @@ def test_matrix_for_a_mistyped_or_empty_term_says_why(excel, filed, tmp_path):
     assert last_alert(excel)["prompt"] == ("'autumn 2025' is not a term. Write a year and a term, like 2026-autumn, "
                                            "2027-spring or 2027-summer.")
     sc.termly_matrix(filed, term="2024-autumn", folder=tmp_path / "out")
-    assert last_alert(excel)["prompt"] == ("No referrals are filed for 2024-autumn. File some with 'safecontext "
-                                           "ingest', or choose another --term.")
+    assert last_alert(excel)["prompt"] == ("No referrals are filed for 2024-autumn. File referrals with the 'File "
+                                           "this form' button, or choose another term.")
+
+
+def test_matrix_before_anything_is_filed_gives_advice_for_the_buttons(excel, make_form, user_config, store,
+                                                                      tmp_path):
+    sc.termly_matrix(open_form(excel, make_form), term="2025-spring", folder=tmp_path / "out")
+    assert last_alert(excel)["prompt"] == (
+        f"There is no store at {store}: nothing has been filed there yet. File referrals with the 'File this form' "
+        "button first; if they were filed elsewhere, ask your SafeContext administrator to check the store in the "
+        "configuration.")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 def test_briefing_is_written_and_opened_in_word(excel, filed, tmp_path, monkeypatch):

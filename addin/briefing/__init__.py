@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from addin.briefing.template_source import TEMPLATE
+from addin.errors import UserError
 from typing import TYPE_CHECKING
 
 from addin.matrix.labels import ANY, REFERRALS
@@ -51,7 +52,7 @@ VARIABLES = {
 }
 
 
-class BriefingError(Exception):
+class BriefingError(UserError):
     """A briefing that cannot be made; the message says what to do."""
 
 
@@ -189,8 +190,10 @@ def check_template(path: Path) -> None:
         raise BriefingError(f"{path}: not a Word .docx template.") from None
     unknown = sorted(set(used) - set(VARIABLES))
     if unknown:
-        raise BriefingError(f"{path}: the template uses unknown variable(s) {', '.join(unknown)}. "
-                            "'safecontext brief --variables' lists the ones you can use.")
+        what = f"{path}: the template uses unknown variable(s) {', '.join(unknown)}"
+        raise BriefingError(what + ". 'safecontext brief --variables' lists the ones you can use.",
+                            excel=what + ". Ask your SafeContext administrator to correct the briefing template "
+                                         "(the variables it may use are listed in the README).")
 
 
 def render(template: Path, ctx: dict, out: Path) -> Path:

@@ -33,7 +33,8 @@ def explain(e: BaseException) -> str:
         return (f"SafeContext's configuration cannot be used:\n{e}\n\nAsk your SafeContext administrator for a "
                 f"working configuration file; it lives at {default_path()}.")
     if name in _EXPECTED[1:5]:
-        return str(e)[:1].upper() + str(e)[1:]
+        text = getattr(e, "excel", None) or str(e)  # advice for the buttons, where the core has some
+        return text[:1].upper() + text[1:]
     if name == "com_error":  # Excel refused a change (pywin32)
         detail = ""
         try:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from addin.errors import UserError
 
-class MatrixError(Exception):
+
+class MatrixError(UserError):
     """A matrix that cannot be made; the message says what to do."""
 
 
@@ -39,9 +41,11 @@ def matrix_sheets(term: str, config, db: str | None = None, compare: int = 2, pu
     term, terms, referrals, agencies, counts, blanks = load(term, config, db, compare)
     if referrals.empty:
         filed = [t for t in terms if counts.loc[t, "referrals"]]
-        raise MatrixError(f"no referrals are filed for {term}"
-                          + (f" (among the terms compared, the store has {', '.join(filed)})" if filed else "")
-                          + ". File some with 'safecontext ingest', or choose another --term.")
+        what = f"no referrals are filed for {term}" + (
+            f" (among the terms compared, the store has {', '.join(filed)})" if filed else "")
+        raise MatrixError(what + ". File some with 'safecontext ingest', or choose another --term.",
+                          excel=what + ". File referrals with the 'File this form' button, or choose another "
+                                       "term.")
     sheets = build(referrals, term, trend_table(counts), config, agencies, blanks)
     return (make_publishable(sheets, config.suppression_threshold) if publishable else sheets), terms
 

@@ -19,6 +19,8 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
+from addin.errors import UserError
+
 log = logging.getLogger("addin.store")
 
 BUSY_SECONDS = 60          # how long SQLite waits for another writer before giving up
@@ -27,7 +29,7 @@ ADVISORY_LOCK = 0x5AFEC0   # PostgreSQL advisory lock key for filing batches
 _TRANSIENT_PG = {"40001", "40P01", "55P03", "23505"}  # serialization, deadlock, lock timeout, duplicate key
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """A store that cannot be opened, read or written; the message is for the user (no password, no values)."""
 
 
@@ -90,8 +92,11 @@ def connect(target, create: bool = True) -> Engine:
             if db and db != ":memory:" and not db.startswith("file:"):
                 path = Path(db)
                 if not create and not path.exists():
-                    raise StoreError(f"there is no store at {path}: nothing has been filed there yet. File "
-                                     "referrals with 'safecontext ingest', or give the right --db.")
+                    what = f"there is no store at {path}: nothing has been filed there yet"
+                    raise StoreError(what + ". File referrals with 'safecontext ingest', or give the right --db.",
+                                     excel=what + ". File referrals with the 'File this form' button first; if "
+                                                  "they were filed elsewhere, ask your SafeContext administrator "
+                                                  "to check the store in the configuration.")
                 if not path.parent.is_dir():
                     raise StoreError(f"cannot open the store {shown}: the folder {path.parent} does not exist.")
             engine = create_engine(url, hide_parameters=True, connect_args={"timeout": BUSY_SECONDS})
