@@ -137,3 +137,59 @@ def test_a_total_one_block_must_hide_is_hidden_on_every_sheet(config):
     years = sheets["Demographics"].blocks[2]
     assert years.counts[label].tolist() == ["c", "c", "c", "c", "c"]  # Years 7 to 11
     assert ("Most common concern 2", label) not in sheets["Summary"].lines
+
+
+def test_an_earlier_terms_hidden_numbers_stay_hidden_in_this_terms_trend_and_lines(config):
+    label = dict(CONCERNS)["concern_hsb"]
+    now = [{"school": SCHOOLS[i % 3], "ward": WARDS[i % 3], "gender": "Female", "ethnicity": ETHNICITY[0],
+            "year_group": 9, "ticks": [c == "concern_cse" for c in CONCERNS], "peer_info": "x"} for i in range(20)]
+    before = [dict(r, ticks=[c in ("concern_cse", "concern_hsb") for c in CONCERNS]) for r in now[:12]]
+    counts = pd.DataFrame([_term_counts(frame(before)), _term_counts(frame(now))], index=["2026-summer", TERM])
+    sheets = build(frame(now), TERM, trend_table(counts), config)
+    trend = publishable(sheets, 5, {"2026-summer": {label, REFERRALS}})
+    by_name = {s.name: s for s in trend}
+    row = by_name["Trend"].blocks[0].counts.loc["2026-summer"]
+    assert (row[label], row["CSE"], row[REFERRALS]) == ("c", 12, "c")
+    lines = dict(by_name["Summary"].lines)
+    assert (lines["Referrals in 2026-summer"], lines["Change in referrals"], lines[f"{ANY} in 2026-summer"]) == \
+        ("c", "c", 12)
+    shown = {s.name: s for s in publishable(sheets, 5)}  # nothing hidden back then: shown as counted
+    assert shown["Trend"].blocks[0].counts.loc["2026-summer", label] == 12
+
+
+def test_the_matrix_from_the_store_hides_what_the_earlier_terms_own_matrix_hid(config, tmp_path):
+    """End to end: summer's five harmful sexual behaviour referrals, one per year group, are hidden in
+    summer's own publishable matrix, so autumn's Trend does not show them either."""
+    import datetime as dt
+
+    from addin.checks.run import check_files
+    from addin.forms.fill import Filler
+    from addin.matrix import matrix_sheets
+    from addin.store import file_batch
+    from addin.validators.common import with_check_letter
+    from addin.validators.fap_referral import expected_year_group
+
+    def form(i: int, day: dt.date, year: int, *concerns: str):
+        dob = next(dt.date(by, 3, 1) for by in range(2005, 2022) if expected_year_group(dt.date(by, 3, 1), day) == year)
+        values = {"referral_date": day, "child_name": f"Child {i}", "upn": with_check_letter(f"9991234{i:05d}"),
+                  "date_of_birth": dob, "gender": "Male", "year_group": year, "ethnicity": "WBRI",
+                  "school": SCHOOLS[i % 3], "referral_reason": "r", "open_to_social_care": "No", "ward": WARDS[i % 3],
+                  "peer_info": "Spends time with older peers."} | {c: "Yes" for c in concerns}
+        return Filler(FORM, config).save(tmp_path / f"f{i:03d}.xlsx", values)
+
+    summer, autumn = dt.date(2026, 6, 1), dt.date(2026, 10, 5)
+    paths = [form(i, summer, 7 + i, "concern_hsb", "concern_cse") for i in range(5)]
+    paths += [form(i, summer, 9, "concern_cse") for i in range(5, 20)]
+    paths += [form(i, autumn, 9, "concern_cse") for i in range(20, 40)]
+    db = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    results = check_files(paths, config)
+    assert [r.errors for r in results if r.errors] == []
+    assert file_batch(db, results, config).count("filed") == 40
+    label = dict(CONCERNS)["concern_hsb"]
+    own, _ = matrix_sheets("2026-summer", config, db, publishable=True)
+    assert {s.name: s for s in own}["Summary"].blocks[0].counts.loc[label, REFERRALS] == "c"
+    exact, _ = matrix_sheets(TERM, config, db)
+    assert {s.name: s for s in exact}["Trend"].blocks[0].counts.loc["2026-summer", label] == 5
+    pub, _ = matrix_sheets(TERM, config, db, publishable=True)
+    trend = {s.name: s for s in pub}["Trend"].blocks[0].counts
+    assert (trend.loc["2026-summer", label], trend.loc["2026-summer", "CSE"]) == ("c", 20)

@@ -47,7 +47,21 @@ def matrix_sheets(term: str, config, db: str | None = None, compare: int = 2, pu
                           excel=what + ". File referrals with the 'File this form' button, or choose another "
                                        "term.")
     sheets = build(referrals, term, trend_table(counts), config, agencies, blanks)
-    return (make_publishable(sheets, config.suppression_threshold) if publishable else sheets), terms
+    if not publishable:
+        return sheets, terms
+    earlier = {t: earlier_hidden(t, config, db, compare) for t in terms[:-1] if counts.loc[t, "referrals"]}
+    return make_publishable(sheets, config.suppression_threshold, earlier), terms
+
+
+def earlier_hidden(term: str, config, db: str | None, compare: int) -> set[str]:
+    """The totals an earlier term's own publishable matrix hides (from the store as it is now), so this
+    term's Trend and summary lines do not show what that matrix hid."""
+    from addin.matrix.build import build, trend_table
+    from addin.matrix.publishable import hidden_numbers
+
+    _, _, referrals, agencies, counts, blanks = load(term, config, db, compare)
+    return hidden_numbers(build(referrals, term, trend_table(counts), config, agencies, blanks),
+                          config.suppression_threshold)
 
 
 def make_matrix(term: str, out: Path, config, db: str | None = None, compare: int = 2,

@@ -25,7 +25,7 @@ ALL_REFERRALS = "All referrals"   # a column of Contexts and Groups & provision:
 LINE_KEYS = {REFERRALS: REFERRALS, ANY: ANY, BLANKS_OF: REFERRALS}
 
 
-def publishable(sheets: list[Sheet], threshold: int) -> list[Sheet]:
+def publishable(sheets: list[Sheet], threshold: int, earlier: dict[str, set[str]] | None = None) -> list[Sheet]:
     """A copy of `sheets` with every count suppressed as the rules say; exact sheets are untouched.
 
     The same number is printed on several sheets (a concern's total on Summary, as the Total row
@@ -34,13 +34,26 @@ def publishable(sheets: list[Sheet], threshold: int) -> list[Sheet]:
     suppressed on its own, so a number one block has to hide (five 1s under a total of 5 are all
     1 unless the total is hidden) is then hidden everywhere, and every block suppressed again
     with it hidden, until no block hides a number another shows.
+
+    `earlier`: for each earlier term in the Trend, the numbers of its own that its publishable
+    matrix hides (hidden_numbers()); they stay hidden in the Trend and the summary lines here.
     """
-    forced: set[str] = set()
+    return _linked(sheets, threshold, earlier)[0]
+
+
+def hidden_numbers(sheets: list[Sheet], threshold: int) -> set[str]:
+    """What the term's publishable matrix hides of its own totals: REFERRALS, ANY, concern labels."""
+    return {key for key in _linked(sheets, threshold, None)[1] if isinstance(key, str)}
+
+
+def _linked(sheets, threshold, earlier):
+    """(published sheets, keys hidden): a key is what a number counts, (term, what) for an earlier term's."""
+    forced: set = {(term, what) for term, whats in (earlier or {}).items() for what in whats}
     while True:
         out = [_sheet(s, threshold, forced) for s in sheets]
         hidden = {key for s in out for key, value in _shared_values(s) if value == SUPPRESSED}
         if hidden <= forced:
-            return out
+            return out, forced
         forced |= hidden
 
 
@@ -67,17 +80,28 @@ def _shared(sheet: str, b: Block) -> dict[tuple, str]:
         out.update({("cell", r, REFERRALS): str(r) for r in b.counts.index})
     if sheet == OVERLAPS:  # co-occurrence: the diagonal is each concern's total
         out.update({("cell", r, r): str(r) for r in b.counts.index if r in b.counts.columns})
-    if sheet == TREND and len(b.counts.index):  # the last row is this term
-        last = b.counts.index[-1]
+    if sheet == TREND and len(b.counts.index):  # the last row is this term; earlier terms' are theirs
+        *before, last = b.counts.index
         out.update({("cell", last, c): str(c) for c in b.counts.columns})
+        out.update({("cell", t, c): (str(t), str(c)) for t in before for c in b.counts.columns})
     return out
+
+
+def _line_key(label: str):
+    """What a summary line counts (see _shared), or None: "Referrals in 2026-summer" is an earlier term's."""
+    if label in LINE_KEYS:
+        return LINE_KEYS[label]
+    for what in (REFERRALS, ANY):
+        if label.startswith(f"{what} in "):
+            return label[len(what) + 4:], what
+    return None
 
 
 def _shared_values(s: Sheet):
     """(what it counts, value shown) for every shared number on a published sheet."""
     for label, value in s.lines:
-        if label in LINE_KEYS:
-            yield LINE_KEYS[label], value
+        if _line_key(label) is not None:
+            yield _line_key(label), value
     for b in s.blocks:
         for pos, key in _shared(s.name, b).items():
             if pos[0] == "col":
@@ -117,11 +141,11 @@ def _blanks(b: Block, threshold: int, filed) -> Block:
 
 def _lines(lines, threshold, forced=frozenset()):
     """Counts on summary lines: 1..threshold-1 become c, and numbers hidden elsewhere (`forced`, keyed
-    as LINE_KEYS); a change or share made from a hidden count too. A zero is never hidden."""
+    as _line_key says); a change or share made from a hidden count too. A zero is never hidden."""
     out, hidden = [], set()
     values = dict(lines)
     for label, value in lines:
-        if _small(value, threshold) or (LINE_KEYS.get(label) in forced and _positive(value)):
+        if _small(value, threshold) or (_line_key(label) in forced and _positive(value)):
             hidden.add(label)
     for label, value in lines:
         if label in hidden:
