@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from addin.forms.fap_referral import CONCERNS
 from addin.matrix.build import ANY, REFERRALS, Block, Sheet
 from addin.suppression import SUPPRESSED, suppress_series, suppress_table
 
@@ -10,6 +11,7 @@ SUMMARY, OVERLAPS, TREND = "Summary", "Overlaps", "Trend"
 OTHER_COMBINATIONS = "All other combinations"
 CHANGE_PREFIX = "Change"
 TOP_PREFIX = "Most common concern"
+SOCIAL_CARE = CONCERNS["open_to_social_care"]  # in the concerns table, but not a concern to rank
 DATA_QUALITY, BLANKS_OF = "Data quality", "Referrals filed"
 
 
@@ -113,16 +115,23 @@ def _shared_values(s: Sheet):
 
 
 def _ranking(lines, blocks):
-    """'Most common concern' lines name only concerns whose count is shown: ranking hidden counts
-    against each other would say something about them."""
+    """'Most common concern' lines ranked again among the counts shown, so they say nothing about a
+    hidden count: not where it would rank, nor (by a gap in the list) that it is there. A hidden
+    count is usually below the threshold, so below every count shown; one hidden only because another
+    sheet hides it can be larger, and then the lines rank the concerns shown."""
     shown = {}
     for b in blocks:
         if b.counts.columns.tolist() == [REFERRALS]:
             shown.update({str(k): v for k, v in b.counts[REFERRALS].items()})
     if not shown:
         return lines
-    return [(label, value) for label, value in lines
-            if not (label.startswith(TOP_PREFIX) and shown.get(str(value)) == "c")]
+    ranked = sorted((k for k, v in shown.items() if _positive(v) and k != SOCIAL_CARE), key=lambda k: -shown[k])
+    top = [(f"{TOP_PREFIX} {i}", k) for i, k in enumerate(ranked[:3], start=1)]
+    at = next((i for i, (label, _) in enumerate(lines) if label.startswith(TOP_PREFIX)), None)
+    if at is None:
+        return lines
+    rest = [line for line in lines if not line[0].startswith(TOP_PREFIX)]
+    return rest[:at] + top + rest[at:]
 
 
 def _blanks(b: Block, threshold: int, filed) -> Block:
