@@ -294,7 +294,7 @@ def test_percentages_of_a_hidden_total_are_hidden():
 def test_symbols_note():
     assert SYMBOLS_NOTE.startswith(
         "Symbols: c = suppressed: fewer than 5 (or needed to stop a suppressed number being "
-        "worked out from totals); 0 = true zero.")
+        "worked out from totals, on this sheet, another sheet or an earlier term's matrix); 0 = true zero.")
     assert "fewer than five" in SYMBOLS_NOTE
     assert "Counts of 1 to 9 (fewer than ten)" in symbols_note(10)
 

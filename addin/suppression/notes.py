@@ -22,7 +22,8 @@ def symbols_note(threshold: int = 5) -> str:
     """The note explaining `c` and `0`, with the threshold in figures and in words."""
     return (
         f"Symbols: c = suppressed: fewer than {threshold} (or needed to stop a suppressed "
-        f"number being worked out from totals); 0 = true zero. "
+        f"number being worked out from totals, on this sheet, another sheet or an earlier "
+        f"term's matrix); 0 = true zero. "
         f"Counts of 1 to {threshold - 1} (fewer than {in_words(threshold)}) are not shown, "
         f"so that no child or family can be identified; percentages are worked out from "
         f"the exact counts and are suppressed wherever their count or total is."
