@@ -669,7 +669,7 @@ PUB_BLANKS = dict(BLANKS, **{"School: school response, including referrals to ex
                              "Home environment / parent/carer: information": c,
                              "Neighbourhood: information": c})
 SYMBOLS = ("Symbols: c = suppressed: fewer than 5 (or needed to stop a suppressed number being worked out from "
-           "totals); 0 = true zero.")
+           "totals, on this sheet, another sheet or an earlier term's matrix); 0 = true zero.")
 
 
 def test_publishable_summary_trend_and_overlaps(public):
