@@ -192,7 +192,8 @@ def test_the_form_is_saved_before_it_is_read(excel, make_form, user_config, monk
 
     book = open_form(excel, make_form)
     real = run.check_files
-    monkeypatch.setattr(run, "check_files", lambda paths, config: (book.log.append("read"), real(paths, config))[1])
+    monkeypatch.setattr(run, "check_files", lambda paths, config, **kw: (book.log.append("read"),
+                                                                         real(paths, config, **kw))[1])
     sc.check_this_form(book)
     assert book.log == ["save", "read"]
 
@@ -395,6 +396,48 @@ def test_a_store_that_cannot_be_opened_is_explained(excel, make_form, user_confi
     sc.file_this_form(book)
     prompt = last_alert(excel)["prompt"]
     assert prompt.startswith("Cannot open the store sqlite:///") and prompt.endswith("x does not exist.")
+
+
+# --- A register: one row per referral --------------------------------------------------------------------
+
+@pytest.fixture
+def register_book(excel, tmp_path):
+    from test_register import row, write_register
+
+    path = write_register(tmp_path / "register.xlsx", [row(1), row(2, upn="A12345"), row(3, gender="Boy")])
+    return excel.open(path)
+
+
+def test_check_a_register_marks_the_problems_of_every_row(excel, register_book, user_config):
+    results = sc.check_this_form(register_book)
+    assert [r.row for r in results] == [4, 5, 6]
+    sheet = register_book.sheets["Register"]
+    assert {c: sheet.range(c).color for c in ("D4", "D5", "F6")} == {"D4": None, "D5": ERROR_FILL, "F6": ERROR_FILL}
+    assert register_book.sheets.names()[0] == "Checks"
+    assert last_alert(excel)["prompt"].startswith(
+        "'register.xlsx' has 2 errors and 0 queries in 2 of its 3 rows.\n\n"
+        "• FAP-011 UPN (D5): 'A12345' is not a valid UPN: it has 6 characters, not 13\n"
+        "• FAP-004 Gender (F6): 'Boy' is not one of the choices (Male, Female); pick one from the drop-down\n\n")
+    assert register_book.log == ["save"]
+
+
+def test_file_a_register_files_the_rows_without_errors_and_says_which_were_not(excel, register_book, user_config,
+                                                                               store):
+    from addin.store import load_referrals
+
+    sc.file_this_form(register_book)
+    assert last_alert(excel) == {
+        "prompt": "'register.xlsx': filed 1 new, 0 corrected and 0 unchanged of its 3 rows.\n\n"
+                  "Not filed: 2 rows. Fix the errors (marked red, and listed on the sheet 'Checks') and file "
+                  "again:\n\n• FAP-011 UPN (D5): 'A12345' is not a valid UPN: it has 6 characters, not 13\n"
+                  "• FAP-004 Gender (F6): 'Boy' is not one of the choices (Male, Female); pick one from the "
+                  "drop-down",
+        "title": "SafeContext", "mode": "critical"}
+    assert list(load_referrals(store)["source_file"]) == ["register.xlsx (Register row 4)"]
+    sc.file_this_form(register_book)
+    assert last_alert(excel)["prompt"].startswith("'register.xlsx': filed 0 new, 0 corrected and 1 unchanged of its "
+                                                  "3 rows.")
+    assert len(load_referrals(store)) == 1
 
 
 # --- New form -------------------------------------------------------------------------------------------

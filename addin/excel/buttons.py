@@ -35,9 +35,17 @@ def _is_form(book) -> bool:
     return any(n.name == MARKER_FORM for n in book.names)
 
 
+def _is_register(book) -> bool:
+    """A saved register workbook: an Excel table, one row per referral (as `safecontext ingest` reads)."""
+    from addin.intake.register import is_register
+
+    full = Path(str(book.fullname))
+    return full.is_absolute() and full.is_file() and is_register(full)
+
+
 def _form_file(book) -> Path:
-    """Save the form and return its file; refuse a workbook that is not a SafeContext form."""
-    if not _is_form(book):
+    """The form's (or register's) file; refuse a workbook that is neither."""
+    if not _is_form(book) and not _is_register(book):
         raise Refusal(f"'{book.name}' is not a SafeContext form, so there is nothing to check.\n\n"
                       "Open a form made by SafeContext (SafeContext > New form), or copy the entries into one.")
     full = str(book.fullname)
@@ -61,17 +69,35 @@ def _save(book, path: Path) -> None:
                       "(File > Save As), then try again.")
 
 
-def _check_saved(book, config):
-    """Clear the last marks, save, check the saved file: the FileResult (refuses unreadable files)."""
-    from addin.checks.run import check_files
+def _check_saved(book, config) -> list:
+    """Clear the last marks, save, check the saved file: its FileResult, or one per row of a register
+    (refuses unreadable files and registers without rows)."""
+    from addin.checks.run import check_inputs
 
     path = _form_file(book)
     marks.clear(book)
     _save(book, path)
-    (result,) = check_files([path], config)
-    if result.read_error:
-        raise Refusal(f"SafeContext cannot check '{book.name}': {result.read_error}")
-    return result
+    results, _ = check_inputs([path], config)
+    for result in results:
+        if result.read_error:
+            raise Refusal(f"SafeContext cannot check '{book.name}': {result.read_error}")
+    if not results:
+        raise Refusal(f"The register '{book.name}' has no rows to check: its table is empty.")
+    return results
+
+
+def _problems(results) -> list:
+    return [p for r in results for p in r.problems]
+
+
+def _what(book, results) -> str:
+    """"'x.xlsx' has 1 error and 1 query", with the rows for a register."""
+    problems = _problems(results)
+    said = f"'{book.name}' has {_counts(problems)}"
+    if getattr(results[0], "row", 0):
+        rows = sum(1 for r in results if r.problems)
+        said += f" in {rows} of its {len(results)} row{'s' if len(results) != 1 else ''}"
+    return said
 
 
 def _listed(problems) -> str:
@@ -81,8 +107,9 @@ def _listed(problems) -> str:
     return "\n".join(lines)
 
 
-def _counts(result) -> str:
-    e, q = len(result.errors), len(result.queries)
+def _counts(problems) -> str:
+    e = sum(p.severity == "error" for p in problems)
+    q = len(problems) - e
     return f"{e} error{'s' if e != 1 else ''} and {q} quer{'ies' if q != 1 else 'y'}"
 
 
@@ -90,16 +117,18 @@ def _counts(result) -> str:
 def check_this_form(book):
     """Check this form: save it, check it, mark each problem cell and list them on a Checks sheet."""
     config = _config()
-    result = _check_saved(book, config)
-    done = marks.paint(book, result.problems)
-    if not result.problems:
-        show(book.app, f"No problems found in '{book.name}'.", critical=False)
+    results = _check_saved(book, config)
+    problems = _problems(results)
+    done = marks.paint(book, problems)
+    rows = f" ({len(results)} rows)" if getattr(results[0], "row", 0) else ""
+    if not problems:
+        show(book.app, f"No problems found in '{book.name}'{rows}.", critical=False)
     else:
-        show(book.app, f"'{book.name}' has {_counts(result)}.\n\n{_listed(result.problems)}\n\nThe problem cells "
+        show(book.app, f"{_what(book, results)}.\n\n{_listed(problems)}\n\nThe problem cells "
                        f"are coloured (red: error, amber: query) with a note on each, and all are listed on the "
                        f"sheet '{done['checks_sheet']}'. Errors must be fixed before the form can be filed; "
-                       "queries are things to check.", critical=bool(result.errors))
-    return result
+                       "queries are things to check.", critical=any(r.errors for r in results))
+    return results[0] if not rows else results
 
 
 @entry_point
@@ -109,13 +138,16 @@ def file_this_form(book):
     from addin.store.filing import FILED, REFUSED, SUPERSEDED, UNCHANGED, file_batch
 
     config = _config()
-    result = _check_saved(book, config)
-    marks.paint(book, result.problems)
+    results = _check_saved(book, config)
+    marks.paint(book, _problems(results))
+    if getattr(results[0], "row", 0):
+        return _file_register(book, results, config)
+    (result,) = results
     if result.form_id != "fap-referral":
         raise Refusal(f"Only FAP referrals are filed in the SafeContext store; '{book.name}' is a "
                       f"{result.record.form.title}. Send it to the person who asked for it.")
     if result.errors:
-        raise Refusal(f"Not filed: '{book.name}' has {_counts(result)}. Fix the errors first:\n\n"
+        raise Refusal(f"Not filed: {_what(book, results)}. Fix the errors first:\n\n"
                       f"{_listed(result.errors)}\n\nThe cells are marked and every problem is listed on the "
                       "sheet 'Checks'.")
     report = file_batch(store_url(config.store), [result], config)
@@ -130,6 +162,25 @@ def file_this_form(book):
             UNCHANGED: f"'{book.name}' is already filed with exactly this content; nothing was changed."}
     show(book.app, said.get(filing.outcome, f"Filed: {filing.outcome}.") + queries, critical=False)
     return filing
+
+
+def _file_register(book, rows, config):
+    """File a register's rows without errors; say what became of each kind (rows with errors are marked)."""
+    from addin.store.db import store_url
+    from addin.store.filing import REFUSED, file_batch
+
+    report = file_batch(store_url(config.store), rows, config)
+    refused = [f for f in report.filings if f.outcome == REFUSED]
+    said = (f"'{book.name}': filed {report.count('filed')} new, {report.count('superseded')} corrected and "
+            f"{report.count('unchanged')} unchanged of its {len(rows)} rows.")
+    if refused:
+        errors = [p for r in rows for p in r.errors]
+        other = [f"• {f.name}: {f.detail}" for f in refused if f.result is None or not f.result.errors]
+        said += (f"\n\nNot filed: {len(refused)} row{'s' if len(refused) != 1 else ''}. Fix the errors (marked "
+                 f"red, and listed on the sheet 'Checks') and file again:\n\n"
+                 + "\n".join(([_listed(errors)] if errors else []) + other))
+    show(book.app, said, critical=bool(refused))
+    return report
 
 
 def _free_path(folder: Path, stem: str, suffix: str) -> Path:
