@@ -193,3 +193,51 @@ def test_the_matrix_from_the_store_hides_what_the_earlier_terms_own_matrix_hid(c
     pub, _ = matrix_sheets(TERM, config, db, publishable=True)
     trend = {s.name: s for s in pub}["Trend"].blocks[0].counts
     assert (trend.loc["2026-summer", label], trend.loc["2026-summer", "CSE"]) == ("c", 20)
+
+
+def _overlaps(config, referrals):
+    df = frame(referrals)
+    counts = pd.DataFrame([_term_counts(df)], index=[TERM])
+    exact = build(df, TERM, trend_table(counts), config)
+    pub = {s.name: s for s in publishable(exact, 5)}
+    return pub["Overlaps"].blocks, {s.name: s for s in exact}["Overlaps"].blocks[1].counts
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(st.lists(referral, min_size=1, max_size=50))
+def test_no_small_count_follows_from_co_occurrence_less_the_combinations_shown(config, referrals):
+    """What a reader can work out: a published concern total or pair count, less the published
+    combinations holding it, is the number of pooled referrals with it. Never 1 to 4."""
+    (combos, co), _ = _overlaps(config, referrals)
+    shown = {k: v for k, v in combos.counts[REFERRALS].items() if k != "All other combinations" and v != "c"}
+    labels = list(co.counts.columns)
+    for i, a in enumerate(labels):
+        for b in labels[i:]:
+            published = co.counts.loc[a, b]
+            if published == "c":
+                continue
+            group = {a, b}
+            holding = [v for k, v in shown.items() if group <= set(k.split(" + "))]
+            if holding:
+                assert not 0 < published - sum(holding) < 5, (group, published, shown)
+
+
+def test_a_combination_that_would_give_a_small_count_away_is_pooled(config):
+    """Harmful sexual behaviour: 8 referrals, 5 with it alone; showing that 5 would say 3 have it with
+    another concern. So "Harmful sexual behaviour" alone joins the pool; so does "Gangs" alone (7 of
+    10, which would say 3 have gangs with another concern)."""
+    def ticks(*ids):
+        return [c in ids for c in CONCERNS]
+
+    base = {"school": SCHOOLS[0], "ward": WARDS[0], "gender": "Male", "ethnicity": ETHNICITY[0], "year_group": 9,
+            "peer_info": "x"}
+    referrals = ([dict(base, ticks=ticks("concern_cse")) for _ in range(6)]
+                 + [dict(base, ticks=ticks("concern_hsb")) for _ in range(5)]
+                 + [dict(base, ticks=ticks("concern_hsb", "concern_gangs")) for _ in range(3)]
+                 + [dict(base, ticks=ticks("concern_gangs")) for _ in range(7)])
+    (combos, co), exact = _overlaps(config, referrals)
+    assert exact.loc["Harmful sexual behaviour", "Harmful sexual behaviour"] == 8
+    assert combos.counts[REFERRALS].to_dict() == {"CSE": 6, "All other combinations": 15}
+    assert combos.col_totals[REFERRALS] == 21
+    assert "and any whose count would let a smaller one be worked out, are pooled" in combos.note

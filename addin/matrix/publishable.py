@@ -1,6 +1,8 @@
 """Disclosure control applied to a built matrix: what may leave the panel."""
 from __future__ import annotations
 
+from itertools import combinations
+
 import pandas as pd
 
 from addin.forms.fap_referral import CONCERNS
@@ -199,14 +201,39 @@ def _block(b: Block, threshold: int, sheet: str, forced=frozenset()) -> Block:
 
 
 def _combinations(b: Block, threshold: int, hide_total: bool = False) -> Block:
-    """Rare combinations are pooled into one row, so no single unusual combination is shown."""
-    counts = b.counts[REFERRALS]
-    keep = counts[counts >= threshold]
-    pooled = int(counts[counts < threshold].sum())
-    series = pd.concat([keep, pd.Series({OTHER_COMBINATIONS: pooled})]) if pooled else keep.copy()
+    """Rare combinations are pooled into one row, so no single unusual combination is shown.
+
+    A concern's total (and each pair's count on the co-occurrence table) less the combinations
+    shown that hold it is the number of pooled referrals with it: that must not be 1 to
+    threshold-1 either, so the smallest shown combination holding it joins the pool until none is.
+    """
+    counts = b.counts[REFERRALS].astype(int)
+    pooled = set(_pooled(counts, threshold))
+    keep = counts[[k not in pooled for k in counts.index]]
+    rest = int(counts[list(pooled)].sum()) if pooled else 0
+    series = pd.concat([keep, pd.Series({OTHER_COMBINATIONS: rest})]) if rest else keep.copy()
     series.index.name = b.counts.index.name
     shown, total = suppress_series(series.astype(int), threshold, total=int(counts.sum()), additive=True,
                                    hide_total=hide_total)
     table = shown.to_frame(REFERRALS)
     return Block(b.title, table, col_totals=pd.Series({REFERRALS: total}), heat=False,
-                 note=b.note + f" Combinations of fewer than {threshold} referrals are pooled.")
+                 note=b.note + f" Combinations of fewer than {threshold} referrals, and any whose count would let "
+                               "a smaller one be worked out, are pooled.")
+
+
+def _pooled(counts: pd.Series, threshold: int) -> list:
+    """The combinations ("CSE + Gangs") to pool: the rare ones, then as few more as keep every concern's
+    and pair's pooled count at 0 or at least the threshold (each joining one adds at least that)."""
+    members = {k: frozenset(str(k).split(" + ")) for k in counts.index}
+    pooled = [k for k in counts.index if counts[k] < threshold]
+    concerns = sorted(set().union(*members.values())) if members else []
+    groups = [frozenset([a]) for a in concerns] + [frozenset(p) for p in combinations(concerns, 2)]
+    while True:
+        for g in groups:
+            inside = sum(int(counts[k]) for k in pooled if g <= members[k])
+            holders = [k for k in counts.index if k not in pooled and g <= members[k]]
+            if 0 < inside < threshold and holders:
+                pooled.append(min(holders, key=lambda k: (int(counts[k]), len(members[k]))))
+                break
+        else:
+            return pooled
