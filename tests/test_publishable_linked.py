@@ -200,7 +200,7 @@ def _overlaps(config, referrals):
     counts = pd.DataFrame([_term_counts(df)], index=[TERM])
     exact = build(df, TERM, trend_table(counts), config)
     pub = {s.name: s for s in publishable(exact, 5)}
-    return pub["Overlaps"].blocks, {s.name: s for s in exact}["Overlaps"].blocks[1].counts
+    return pub["Overlaps"].blocks, {s.name: s for s in exact}["Overlaps"].blocks[1].counts, dict(pub["Summary"].lines)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -209,8 +209,15 @@ def _overlaps(config, referrals):
 def test_no_small_count_follows_from_co_occurrence_less_the_combinations_shown(config, referrals):
     """What a reader can work out: a published concern total or pair count, less the published
     combinations holding it, is the number of pooled referrals with it. Never 1 to 4."""
-    (combos, co), _ = _overlaps(config, referrals)
+    (combos, co), _, lines = _overlaps(config, referrals)
     shown = {k: v for k, v in combos.counts[REFERRALS].items() if k != "All other combinations" and v != "c"}
+    two, any_n = lines["Referrals with two or more concerns"], lines[ANY]
+    multi = sum(v for k, v in shown.items() if " + " in k)
+    single = sum(v for k, v in shown.items() if " + " not in k)
+    if two != "c" and multi:
+        assert not 0 < two - multi < 5, (two, shown)
+    if two != "c" and any_n != "c" and single:
+        assert not 0 < any_n - two - single < 5, (any_n, two, shown)
     labels = list(co.counts.columns)
     for i, a in enumerate(labels):
         for b in labels[i:]:
@@ -236,8 +243,23 @@ def test_a_combination_that_would_give_a_small_count_away_is_pooled(config):
                  + [dict(base, ticks=ticks("concern_hsb")) for _ in range(5)]
                  + [dict(base, ticks=ticks("concern_hsb", "concern_gangs")) for _ in range(3)]
                  + [dict(base, ticks=ticks("concern_gangs")) for _ in range(7)])
-    (combos, co), exact = _overlaps(config, referrals)
+    (combos, co), exact, _ = _overlaps(config, referrals)
     assert exact.loc["Harmful sexual behaviour", "Harmful sexual behaviour"] == 8
     assert combos.counts[REFERRALS].to_dict() == {"CSE": 6, "All other combinations": 15}
     assert combos.col_totals[REFERRALS] == 21
     assert "and any whose count would let a smaller one be worked out, are pooled" in combos.note
+
+
+def test_a_context_recorded_for_nearly_every_referral_is_hidden_as_its_blank_count_is(config):
+    """Peer information recorded for 18 of 20: the Data quality sheet hides the 2 blanks, so Contexts
+    must not show 18 beside a total of 20."""
+    base = {"school": SCHOOLS[0], "ward": WARDS[0], "gender": "Male", "ethnicity": ETHNICITY[0], "year_group": 9,
+            "ticks": [c == "concern_cse" for c in CONCERNS]}
+    referrals = [dict(base, peer_info="x" if i < 18 else None) for i in range(20)]
+    df = frame(referrals)
+    sheets = {s.name: s for s in publishable(build(df, TERM, trend_table(pd.DataFrame(
+        [_term_counts(df)], index=[TERM])), config), 5)}
+    ctx = sheets["Contexts"].blocks[0]
+    assert ctx.counts.loc["Peer group information recorded", "All referrals"] == "c"
+    assert ctx.counts.loc["Peer group information recorded", "CSE"] == 18  # its own total is not published
+    assert ctx.counts.loc["School information recorded", "All referrals"] == 0

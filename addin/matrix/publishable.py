@@ -9,7 +9,7 @@ from addin.forms.fap_referral import CONCERNS
 from addin.matrix.build import ANY, REFERRALS, Block, Sheet
 from addin.suppression import SUPPRESSED, suppress_series, suppress_table
 
-SUMMARY, OVERLAPS, TREND = "Summary", "Overlaps", "Trend"
+SUMMARY, OVERLAPS, TREND, CONTEXTS = "Summary", "Overlaps", "Trend", "Contexts"
 OTHER_COMBINATIONS = "All other combinations"
 CHANGE_PREFIX = "Change"
 TOP_PREFIX = "Most common concern"
@@ -181,6 +181,9 @@ def _change_hidden(label: str, values: dict, hidden: set) -> bool:
 
 def _block(b: Block, threshold: int, sheet: str, forced=frozenset()) -> Block:
     hide = [pos for pos, key in _shared(sheet, b).items() if key in forced]
+    if sheet == CONTEXTS and b.col_totals is not None:  # referrals without it = a Data quality blank count
+        n = b.col_totals.get(ALL_REFERRALS, 0)
+        hide += [("cell", r, ALL_REFERRALS) for r, v in b.counts[ALL_REFERRALS].items() if _small(int(n - v), threshold)]
     if sheet == OVERLAPS and b.counts.columns.tolist() == [REFERRALS]:
         return _combinations(b, threshold, hide_total=bool(hide))
     # Totals a block does not publish constrain nothing: pass them as non-additive zeros.
@@ -222,16 +225,19 @@ def _combinations(b: Block, threshold: int, hide_total: bool = False) -> Block:
 
 
 def _pooled(counts: pd.Series, threshold: int) -> list:
-    """The combinations ("CSE + Gangs") to pool: the rare ones, then as few more as keep every concern's
-    and pair's pooled count at 0 or at least the threshold (each joining one adds at least that)."""
+    """The combinations ("CSE + Gangs") to pool: the rare ones, then as few more as keep the pooled count
+    of every group a reader can total (each concern, each pair, "two or more concerns" and "one
+    concern") at 0 or at least the threshold (each combination joining the pool adds at least that)."""
     members = {k: frozenset(str(k).split(" + ")) for k in counts.index}
     pooled = [k for k in counts.index if counts[k] < threshold]
     concerns = sorted(set().union(*members.values())) if members else []
-    groups = [frozenset([a]) for a in concerns] + [frozenset(p) for p in combinations(concerns, 2)]
+    groups = [frozenset([a]).issubset for a in concerns] + \
+        [frozenset(p).issubset for p in combinations(concerns, 2)] + \
+        [lambda m: len(m) >= 2, lambda m: len(m) == 1]
     while True:
-        for g in groups:
-            inside = sum(int(counts[k]) for k in pooled if g <= members[k])
-            holders = [k for k in counts.index if k not in pooled and g <= members[k]]
+        for holds in groups:
+            inside = sum(int(counts[k]) for k in pooled if holds(members[k]))
+            holders = [k for k in counts.index if k not in pooled and holds(members[k])]
             if 0 < inside < threshold and holders:
                 pooled.append(min(holders, key=lambda k: (int(counts[k]), len(members[k]))))
                 break
