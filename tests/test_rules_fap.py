@@ -172,14 +172,16 @@ def results(check_batch):
     return check_batch(batch)
 
 
-@pytest.mark.parametrize("code", sorted(CASES))
-def test_rule(code, results, cells):
-    case = CASES[code]
-    at = cells(FORM)
-    result = results[code]
+def assert_case(code: str, case: Case, result, at: dict) -> None:
+    """The problems of a case's form, exactly as a user sees them, with the cells of the current layout."""
     expected = [(text.format(**at), severity, at.get(key)) for text, severity, key in case.expected]
     assert [(str(p), p.severity, p.cell) for p in result.problems] == expected
     assert code in {p.code for p in result.problems}
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule(code, results, cells):
+    assert_case(code, CASES[code], results[code], cells(FORM))
 
 
 def test_every_rule_has_a_case():

@@ -6,7 +6,7 @@ import pytest
 from addin.forms import get_form
 from addin.validators import all_rules
 from conftest import resave, valid_pgi_tables, valid_pgi_values
-from test_rules_fap import Case, E, Q, _error_value, _formula
+from test_rules_fap import Case, E, Q, _error_value, _formula, assert_case
 
 FORM = "pgi"
 AWARE = "Are you (the information provider) aware of any peer relationships of the young person concerned?"
@@ -61,12 +61,7 @@ def results(check_batch):
 
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_rule(code, results, cells):
-    case = CASES[code]
-    at = cells(FORM)
-    result = results[code]
-    expected = [(text.format(**at), severity, at.get(key)) for text, severity, key in case.expected]
-    assert [(str(p), p.severity, p.cell) for p in result.problems] == expected
-    assert code in {p.code for p in result.problems}
+    assert_case(code, CASES[code], results[code], cells(FORM))
 
 
 def test_every_rule_has_a_case():

@@ -15,7 +15,7 @@ from addin.briefing.template_source import TEMPLATE
 from addin.errors import UserError
 from typing import TYPE_CHECKING
 
-from addin.matrix.labels import ANY, REFERRALS
+from addin.matrix.labels import ALL_REFERRALS, ANY, REFERRALS
 
 if TYPE_CHECKING:  # pandas stays unloaded until a briefing is actually made
     from addin.matrix.build import Sheet
@@ -123,7 +123,7 @@ def context(pub: list[Sheet], term: str, term_dates: tuple[dt.date, dt.date], co
     schools = _pooled_rows(_sheet(pub, "Schools").blocks[0], threshold, "schools")
     wards = _pooled_rows(_sheet(pub, "Wards").blocks[0], threshold, "wards")
     ctx_block = _sheet(pub, "Contexts").blocks[0]
-    contexts = [{"item": item, "all": ctx_block.counts.loc[item, "All referrals"],
+    contexts = [{"item": item, "all": ctx_block.counts.loc[item, ALL_REFERRALS],
                  "any_concern": ctx_block.counts.loc[item, ANY]} for item in ctx_block.counts.index]
     combos_block = _sheet(pub, "Overlaps").blocks[0].counts
     combinations = [{"combination": str(k), "count": v} for k, v in combos_block[REFERRALS].items()]

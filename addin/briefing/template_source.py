@@ -27,6 +27,13 @@ def _table(doc, headers, loop, cells, widths=None):
     return t
 
 
+def _bullets(doc, loop: str) -> None:
+    """A bulleted paragraph per item of `loop` (a docxtpl paragraph loop, {%p %})."""
+    doc.add_paragraph(f"{{%p for item in {loop} %}}")
+    doc.add_paragraph("{{ item }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+
+
 def build(path: Path = TEMPLATE) -> Path:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -52,9 +59,7 @@ def build(path: Path = TEMPLATE) -> Path:
     doc.add_paragraph("{{ authority }} · {{ term_label }} ({{ term_dates }}) · produced {{ produced }}")
 
     doc.add_heading("Key messages", level=1)
-    doc.add_paragraph("{%p for message in key_messages %}")
-    doc.add_paragraph("{{ message }}", style="List Bullet")
-    doc.add_paragraph("{%p endfor %}")
+    _bullets(doc, "key_messages")
 
     doc.add_heading("Concerns recorded on referrals", level=1)
     doc.add_paragraph("Each referral can record several peer-on-peer abuse concerns, so the numbers do not "
@@ -86,9 +91,7 @@ def build(path: Path = TEMPLATE) -> Path:
     doc.add_paragraph("{{ trend_chart }}")
 
     doc.add_heading("Data quality", level=1)
-    doc.add_paragraph("{%p for line in data_quality %}")
-    doc.add_paragraph("{{ line }}", style="List Bullet")
-    doc.add_paragraph("{%p endfor %}")
+    _bullets(doc, "data_quality")
 
     doc.add_heading("Method and symbols", level=1)
     doc.add_paragraph("{{ methodology }}")

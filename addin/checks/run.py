@@ -101,15 +101,18 @@ def check_inputs(paths: Iterable[str | Path], config: Config, expect: str | None
     form_id = expect or REGISTER_FORM
     if form_id != REGISTER_FORM or not any(r.read_error == NOT_A_FORM for r in results):
         return results, []
-    from addin.intake.register import check_register, is_register
+    from addin.intake.register import NotARegister, check_register
 
     out, notes = [], []
     for r in results:
-        if r.read_error != NOT_A_FORM or not is_register(r.path, form_id):
+        if r.read_error != NOT_A_FORM:
             out.append(r)
             continue
         try:
             reg = check_register(r.path, config, form_id)
+        except NotARegister:  # neither a form nor a register: the reason stays "not a SafeContext form"
+            out.append(r)
+            continue
         except ReadError as e:
             out.append(FileResult(r.path, read_error=e.reason))
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from addin.checks.problems import ERROR
 from addin.excel import marks, native
 from addin.excel.friendly import Refusal, entry_point, show
 
@@ -90,11 +91,16 @@ def _problems(results) -> list:
     return [p for r in results for p in r.problems]
 
 
+def _register_rows(results) -> bool:
+    """True when the results are a register's rows (a form gives one result without a row)."""
+    return bool(getattr(results[0], "row", 0))
+
+
 def _what(book, results) -> str:
     """"'x.xlsx' has 1 error and 1 query", with the rows for a register."""
     problems = _problems(results)
     said = f"'{book.name}' has {_counts(problems)}"
-    if getattr(results[0], "row", 0):
+    if _register_rows(results):
         rows = sum(1 for r in results if r.problems)
         said += f" in {rows} of its {len(results)} row{'s' if len(results) != 1 else ''}"
     return said
@@ -108,7 +114,7 @@ def _listed(problems) -> str:
 
 
 def _counts(problems) -> str:
-    e = sum(p.severity == "error" for p in problems)
+    e = sum(p.severity == ERROR for p in problems)
     q = len(problems) - e
     return f"{e} error{'s' if e != 1 else ''} and {q} quer{'ies' if q != 1 else 'y'}"
 
@@ -120,15 +126,16 @@ def check_this_form(book):
     results = _check_saved(book, config)
     problems = _problems(results)
     done = marks.paint(book, problems)
-    rows = f" ({len(results)} rows)" if getattr(results[0], "row", 0) else ""
+    register = _register_rows(results)
     if not problems:
-        show(book.app, f"No problems found in '{book.name}'{rows}.", critical=False)
+        show(book.app, f"No problems found in '{book.name}'" + (f" ({len(results)} rows)." if register else "."),
+             critical=False)
     else:
         show(book.app, f"{_what(book, results)}.\n\n{_listed(problems)}\n\nThe problem cells "
                        f"are coloured (red: error, amber: query) with a note on each, and all are listed on the "
                        f"sheet '{done['checks_sheet']}'. Errors must be fixed before the form can be filed; "
                        "queries are things to check.", critical=any(r.errors for r in results))
-    return results[0] if not rows else results
+    return results if register else results[0]
 
 
 @entry_point
@@ -140,7 +147,7 @@ def file_this_form(book):
     config = _config()
     results = _check_saved(book, config)
     marks.paint(book, _problems(results))
-    if getattr(results[0], "row", 0):
+    if _register_rows(results):
         return _file_register(book, results, config)
     (result,) = results
     if result.form_id != "fap-referral":

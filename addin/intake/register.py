@@ -21,6 +21,10 @@ from addin.intake.values import clean_text
 MIN_MATCHED = 3  # headings that must be fields before a table counts as a register
 
 
+class NotARegister(ReadError):
+    """The workbook has no Excel table whose headings are the form's fields."""
+
+
 @dataclass
 class RowResult(FileResult):
     """One register row, checked like a form: `path` is the register file."""
@@ -109,9 +113,9 @@ def read_register(path: str | Path, form_id: str = "fap-referral") -> Register:
         book = _Structure(path, zf)
         best = _best_table(book, form)
         if best is None:
-            raise ReadError(path, f"no Excel table with {form.title} fields as headings was found. Give the "
-                                  "register's table headings that are field ids or labels "
-                                  f"(see 'safecontext fields {form_id}').")
+            raise NotARegister(path, f"no Excel table with {form.title} fields as headings was found. Give the "
+                                      "register's table headings that are field ids or labels "
+                                      f"(see 'safecontext fields {form_id}').")
         sheet, name, ref, header_rows, totals_rows, headings, mapped, ignored = best
         reg.sheet, reg.table, reg.ignored = sheet, name, ignored
         reg.columns = {fid: headings[i] for fid, i in mapped.items()}

@@ -13,7 +13,7 @@ import pandas as pd
 from addin.forms import get_form
 from addin.forms.codes import ETHNICITY_GROUPS, ethnicity_group
 from addin.forms.fap_referral import CONCERNS
-from addin.matrix.labels import ANY, NOT_RECORDED, REFERRALS
+from addin.matrix.labels import ALL_REFERRALS, ANY, NOT_RECORDED, REFERRALS
 from addin.term import term_key
 
 POP_CONCERNS = [c for c in CONCERNS if c.startswith("concern_")]  # the eight peer-on-peer abuse ticks
@@ -187,22 +187,22 @@ def build(df: pd.DataFrame, term: str, trend: pd.DataFrame, config, agencies: pd
               additive_cols=False),
     ]))
 
-    ctx_cols = ["All referrals", ANY] + [concern_labels()[c] for c in POP_CONCERNS]
+    ctx_cols = [ALL_REFERRALS, ANY] + [concern_labels()[c] for c in POP_CONCERNS]
     ctx_rows = dict(CONTEXT_ROWS) | {f"_agency_{a}": f"Agency involved (current): {a}" for a in AGENCIES}
     ctx = pd.DataFrame(0, index=list(ctx_rows.values()), columns=ctx_cols)
     for src, label in ctx_rows.items():
-        ctx.loc[label, "All referrals"] = int(cur[src].sum())
+        ctx.loc[label, ALL_REFERRALS] = int(cur[src].sum())
         ctx.loc[label, ANY] = int((cur[src] & cur[ANY]).sum())
         for c in POP_CONCERNS:
             ctx.loc[label, concern_labels()[c]] = int((cur[src] & cur[c]).sum())
     ctx.index.name = "Contextual information"
-    col_n = pd.Series({"All referrals": n, ANY: any_n} | {concern_labels()[c]: int(cur[c].sum()) for c in POP_CONCERNS})
+    col_n = pd.Series({ALL_REFERRALS: n, ANY: any_n} | {concern_labels()[c]: int(cur[c].sum()) for c in POP_CONCERNS})
     sheets.append(Sheet("Contexts", [Block("Contextual information recorded, by concern", ctx.astype(int),
                                            col_totals=col_n, additive_cols=False,
                                            note="Total row: referrals with that concern.")]))
 
     vul = [f for f in cur.columns if f.startswith("vulnerable_") and f != "vulnerable_group"]
-    vtab = pd.DataFrame({"All referrals": [int(cur[v].sum()) for v in vul],
+    vtab = pd.DataFrame({ALL_REFERRALS: [int(cur[v].sum()) for v in vul],
                          ANY: [int((cur[v] & cur[ANY]).sum()) for v in vul]}, index=[labels[v] for v in vul])
     for c in POP_CONCERNS:
         vtab[concern_labels()[c]] = [int((cur[v] & cur[c]).sum()) for v in vul]

@@ -6,7 +6,8 @@ from itertools import combinations
 import pandas as pd
 
 from addin.forms.fap_referral import CONCERNS
-from addin.matrix.build import ANY, REFERRALS, Block, Sheet
+from addin.matrix.build import Block, Sheet
+from addin.matrix.labels import ALL_REFERRALS, ANY, REFERRALS
 from addin.suppression import SUPPRESSED, suppress_series, suppress_table
 
 SUMMARY, OVERLAPS, TREND, CONTEXTS = "Summary", "Overlaps", "Trend", "Contexts"
@@ -25,7 +26,6 @@ def _positive(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool) and v > 0
 
 
-ALL_REFERRALS = "All referrals"   # a column of Contexts and Groups & provision: counts of all referrals
 LINE_KEYS = {REFERRALS: REFERRALS, ANY: ANY, BLANKS_OF: REFERRALS}
 
 
@@ -171,12 +171,16 @@ def _lines(lines, threshold, forced=frozenset()):
 
 
 def _change_hidden(label: str, values: dict, hidden: set) -> bool:
-    """A change is hidden when either of the two counts it is made from is hidden."""
-    if "any concern" in label:
-        keys = [k for k in values if k.startswith(ANY)]
-    else:
-        keys = [k for k in values if k == REFERRALS or k.startswith(f"{REFERRALS} in ")]
-    return any(k in hidden for k in keys)
+    """A change is hidden when either of the two counts it is made from (this term's, the last term's)
+    is hidden."""
+    what = ANY if "any concern" in label else REFERRALS
+    return any(k in hidden for k in values if _counted(k) == what)
+
+
+def _counted(label: str):
+    """What a summary line counts, in whichever term: REFERRALS, ANY, or None."""
+    key = _line_key(label)
+    return key[1] if isinstance(key, tuple) else key
 
 
 def _block(b: Block, threshold: int, sheet: str, forced=frozenset()) -> Block:
