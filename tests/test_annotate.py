@@ -29,7 +29,7 @@ def test_validate_annotate_writes_a_checked_copy(cli, two_problems, tmp_path):
     before = sha256(two_problems)
     code, out, _ = cli("validate", two_problems.name, "--annotate", "checked")
     assert code == 1
-    assert "Annotated copies written to checked" in out
+    assert "1 annotated copy written to checked" in out
     assert sha256(two_problems) == before, "the user's workbook must never be written"
     assert sorted(p.name for p in (tmp_path / "checked").iterdir()) == ["referral-7.checked.xlsx"]
 
@@ -72,8 +72,8 @@ def test_annotated_copy_keeps_the_named_ranges_and_reads_the_same(cli, check, tw
 
 
 def test_rechecking_a_checked_copy_replaces_its_checks_sheet(check, two_problems, tmp_path):
-    first = annotated_copy(two_problems, check(two_problems).problems, tmp_path / "one")
-    second = annotated_copy(first, check(first).problems, tmp_path / "two", name="again")
+    first, _ = annotated_copy(two_problems, check(two_problems).problems, tmp_path / "one")
+    second, _ = annotated_copy(first, check(first).problems, tmp_path / "two", name="again")
     wb = load_workbook(second)
     assert wb.sheetnames == ["Checks", "Referral", "Lists", "_safecontext"]
     assert wb["Checks"].max_row == 5
@@ -85,7 +85,7 @@ def test_several_problems_on_one_cell_share_one_note(make_form, tmp_path):
     path = make_form("pgi", valid_pgi_values(), valid_pgi_tables())
     query = Problem(str(path), "PGI", "C17", "aware_of_peers", "PGI-021", "query", "first")
     error = Problem(str(path), "PGI", "C17", "aware_of_peers", "PGI-020", "error", "second")
-    wb = load_workbook(annotated_copy(path, [query, error], tmp_path / "out"))
+    wb = load_workbook(annotated_copy(path, [query, error], tmp_path / "out")[0])
     assert wb["PGI"]["C17"].comment.text == "PGI-021 first\nPGI-020 second"
     assert wb["PGI"]["C17"].fill.fgColor.rgb == RED  # an error outranks a query
     assert [c.value for c in wb["Checks"]["B"][3:]] == ["PGI-021", "PGI-020"]
@@ -94,7 +94,7 @@ def test_several_problems_on_one_cell_share_one_note(make_form, tmp_path):
 def test_problems_without_a_cell_are_listed_without_a_link(check, make_form, tmp_path):
     path = resave(make_form("fap-referral", valid_fap_values(), valid_fap_tables()), tmp_path / "no-upn.xlsx",
                   lambda wb: wb.defined_names.pop("upn"))
-    wb = load_workbook(annotated_copy(path, check(path).problems, tmp_path / "out"))
+    wb = load_workbook(annotated_copy(path, check(path).problems, tmp_path / "out")[0])
     row = [c.value for c in wb["Checks"][4]]
     assert row == ["error", "FAP-013", None, None, "upn",
                    "UPN: the workbook's name 'upn' for this field is missing, so it cannot be read. "
@@ -105,7 +105,7 @@ def test_problems_without_a_cell_are_listed_without_a_link(check, make_form, tmp
 def test_table_cell_problem_is_marked_on_its_cell(check, make_form, tmp_path, cells):
     tables = valid_fap_tables() | {"exclusions": [{"date_from": "03/02/2025", "date_to": "05/02/2025", "days": 9}]}
     path = make_form("fap-referral", valid_fap_values(), tables)
-    wb = load_workbook(annotated_copy(path, check(path).problems, tmp_path / "out"))
+    wb = load_workbook(annotated_copy(path, check(path).problems, tmp_path / "out")[0])
     coord = cells("fap-referral")["exclusions_1_days"]
     assert wb["Referral"][coord].fill.fgColor.rgb == AMBER
     assert wb["Checks"]["D4"].hyperlink.location == f"'Referral'!{coord}"
@@ -154,5 +154,5 @@ def test_a_message_starting_with_equals_is_written_as_text(check, make_form, tmp
 
     path = make_form("pgi", valid_pgi_values(), valid_pgi_tables())
     odd = Problem(str(path), "PGI", "C7", "=1+1", "PGI-001", "error", "=SUM(1,2)")
-    wb = load_workbook(annotated_copy(path, [odd], tmp_path / "out"))
+    wb = load_workbook(annotated_copy(path, [odd], tmp_path / "out")[0])
     assert [(c.value, c.data_type) for c in wb["Checks"][4][4:6]] == [("=1+1", "s"), ("=SUM(1,2)", "s")]

@@ -88,7 +88,8 @@ def test_rules_real_process(sc):
     run = sc("rules", "pgi", "--json")
     assert run.returncode == 0
     assert [r["code"] for r in json.loads(run.stdout)] == [
-        "PGI-001", "PGI-002", "PGI-003", "PGI-004", "PGI-007", "PGI-013", "PGI-020", "PGI-021"]
+        "PGI-001", "PGI-002", "PGI-003", "PGI-004", "PGI-007", "PGI-013", "PGI-014", "PGI-015", "PGI-020",
+        "PGI-021"]
     fap = json.loads(sc("rules", "fap-referral", "--json").stdout)
     assert {"code": "FAP-020", "severity": "query",
             "checks": "Date of birth should match the year group (age on 31 August)."} in fap
@@ -236,7 +237,8 @@ def test_validate_many_files_prints_a_summary_only(cli, make_form):
     code, out, _ = cli("validate", "many")
     assert code == 1
     assert lines(out)[-2:] == ["11 file(s): 0 valid, 0 valid with queries, 11 with errors, 0 unreadable.",
-                               "Too many files to list every problem here: use --json FILE or --annotate DIR."]
+                               "Problems are listed one by one for up to 10 files; for more, use --json FILE or "
+                               "--annotate DIR."]
     assert "PGI-001" not in out
 
 
@@ -417,8 +419,8 @@ def test_broken_marker_name(cli, make_form, tmp_path):
     resave(make_form("pgi", valid_pgi_values()), tmp_path / "nomark.xlsx", break_marker)
     code, out, _ = cli("validate", "nomark.xlsx")
     assert code == 2
-    assert ("nomark.xlsx: this workbook is not a SafeContext form (it has no SafeContext form marker). Start from a "
-            "blank form made by 'safecontext new'.") in lines(out)
+    assert ("nomark.xlsx: this workbook's SafeContext form marker is damaged (its name is broken (#REF!)). Copy the "
+            "entries into a blank form made by 'safecontext new'.") in lines(out)
 
 
 @pytest.fixture(scope="session")

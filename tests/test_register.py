@@ -181,7 +181,8 @@ def test_ingest_takes_forms_and_registers_together(tmp_path, cfg, config_file, c
         main()
     out = capsys.readouterr().out
     assert e.value.code == 1
-    assert "UPN (D5): 'A12345' is not a valid UPN: it has 6 characters, not 13" in out
+    assert "error FAP-011 UPN (D5): A UPN is not 13 characters with the correct DfE check letter." in out
+    assert "A12345" not in out
     assert "columns that are not fap-referral fields were not checked or filed: Notes" in out
     assert "Filed 2, unchanged 0, superseded 0, refused 1" in out
     assert sorted(load_referrals(db)["source_file"]) == ["one-form.xlsx", "register.xlsx (Register row 4)"]

@@ -84,6 +84,13 @@ CASES: dict[str, Case] = {
     "FAP-013": Case([("FAP-013 UPN: the workbook's name 'upn' for this field is missing, so it cannot be read. "
                       "Copy the entries into a blank form made by 'safecontext new'.", E, None)],
                     structure=lambda wb: wb.defined_names.pop("upn")),
+    # _x001B_ is how a workbook writes the ESC character: calamine reads it back as ESC.
+    "FAP-014": Case([("FAP-014 Name ({child_name}): holds invisible control characters (often pasted from "
+                      "another program); delete the entry and type it again", E, "child_name")],
+                    values={"child_name": "Sam_x001B_[2J Testpupil"}),
+    "FAP-015": Case([("FAP-015 Name ({child_name}): 1,004 characters is longer than this field takes (500); "
+                      "shorten it", E, "child_name")],
+                    values={"child_name": "Sam " + "x" * 1_000}),
     "FAP-020": Case([("FAP-020 Date of birth ({date_of_birth}): 01/05/2012 means Year 8 in 2024/25, but "
                       "Year group ({year_group}) says 9; check both", Q, "date_of_birth")],
                     values={"year_group": 9}),
@@ -209,8 +216,8 @@ MORE_WAYS = [
                                "be digits and the last a digit or letter"),
     ({"upn": "I999123420001"}, "FAP-011 UPN ({upn}): 'I999123420001' is not a valid UPN: it must start with a "
                                "check letter"),
-    ({"referral_date": "31/02/2025"}, "FAP-007 Date of referral ({referral_date}): '31/02/2025' is not a date; "
-                                      "type it as dd/mm/yyyy"),
+    ({"referral_date": "31/02/2025"}, "FAP-007 Date of referral ({referral_date}): '31/02/2025' is not a date: "
+                                      "there is no 31 February 2025"),
     ({"vulnerable_group": None}, "FAP-026 Does the student fall into a vulnerable group? ({vulnerable_group}): is "
                                  "blank, but a vulnerable group is ticked below; answer Yes or untick the groups"),
     ({"gender": "M"}, "FAP-004 Gender ({gender}): 'M' is not one of the choices (Male, Female); "

@@ -31,6 +31,12 @@ CASES: dict[str, Case] = {
     "PGI-013": Case([("PGI-013 Peers: the workbook's table 'peers' is missing, so it cannot be read. Copy the "
                       "entries into a blank form made by 'safecontext new'.", E, None)],
                     structure=lambda wb: wb["PGI"].tables.pop("peers")),  # and no PGI-021: peers unknown
+    "PGI-014": Case([("PGI-014 Information provider: name ({provider_name}): holds invisible control characters "
+                      "(often pasted from another program); delete the entry and type it again", E, "provider_name")],
+                    values={"provider_name": "Pat_x0000_ Provider"}),
+    "PGI-015": Case([("PGI-015 Peer relationships: details ({peer_network_details}): 10,001 characters is longer than "
+                      "this field takes (10,000); shorten it", E, "peer_network_details")],
+                    values={"peer_network_details": "y" * 10_001}),
     "PGI-020": Case([(f"PGI-020 {AWARE} ({{aware_of_peers}}): is No, so the rest of the form must be empty, but "
                       "these are filled: {peer_network}, {peer_network_details}, {positive_influence}, "
                       "{negative_influence}, 2 peer name(s); answer Yes or clear them", E, "aware_of_peers")],

@@ -49,8 +49,10 @@ GENERIC = {
     "011": (ERROR, "A UPN is not 13 characters with the correct DfE check letter."),
     "012": (ERROR, "A phone number does not have 10 to 13 digits."),
     "013": (ERROR, "A field's defined name or a table is missing or broken, so it cannot be read."),
+    "014": (ERROR, "A text holds invisible control characters."),
+    "015": (ERROR, "A text is longer than the field takes."),
 }
-PARSE_CODES = {"choice": "004", "number": "005", "date": "007"}
+PARSE_CODES = {"choice": "004", "number": "005", "date": "007", "control": "014", "length": "015"}
 
 
 # Which field types each generic check applies to; codes not listed apply to every form.
@@ -63,6 +65,8 @@ _GENERIC_TYPES = {
     "010": {"postcode"},
     "011": {"upn"},
     "012": {"phone"},
+    "014": {"text", "longtext", "email", "phone", "postcode", "upn"},
+    "015": {"text", "longtext", "email", "phone", "postcode", "upn"},
 }
 
 

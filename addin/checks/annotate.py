@@ -4,7 +4,10 @@ The input workbook is never written: openpyxl drops buttons and shapes, so it on
 """
 from __future__ import annotations
 
+import io
 import math
+import re
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -15,6 +18,8 @@ from openpyxl.utils import quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from addin.checks.problems import ERROR, Problem
+from addin.errors import UserError
+from addin.text import printable
 
 CHECKS_SHEET = "Checks"
 FILLS = {"error": PatternFill("solid", fgColor="FFC7CE"), "query": PatternFill("solid", fgColor="FFEB9C")}
@@ -24,10 +29,56 @@ _TOP = Alignment(vertical="top")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
+class AnnotateError(UserError):
+    """An annotated copy could not be made; the check's results stand (summary and JSON)."""
+
+
 def set_text(cell, text: str) -> None:
-    """Write text that stays text, even when it looks like a formula (=, +, -, @)."""
-    cell.value = text
+    """Write text that stays text, even when it looks like a formula (=, +, -, @); control characters,
+    which a workbook cannot hold, are written as escapes (\\x1b)."""
+    cell.value = printable(text, keep_lines=True)
     cell.data_type = "s"
+
+
+_XML_ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _without_control_bytes(data: bytes) -> tuple[bytes, int]:
+    """The workbook with raw control bytes (not allowed in XML, so openpyxl refuses the file) removed."""
+    removed = 0
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            part = zin.read(info.filename)
+            if info.filename.endswith((".xml", ".rels")):
+                part, n = _XML_ILLEGAL.subn(b"", part)
+                removed += n
+            zout.writestr(info.filename, part)
+    return out.getvalue(), removed
+
+
+def _open_for_copy(path: Path, keep_vba: bool):
+    """openpyxl's workbook of the file and a note of what had to be left out, or AnnotateError."""
+    from addin.intake.reader import ReadError, read_bytes
+
+    try:
+        data = read_bytes(path)
+    except ReadError as e:
+        raise AnnotateError(f"{path}: no annotated copy was made: {e.reason}") from None
+    try:
+        return load_workbook(io.BytesIO(data), keep_vba=keep_vba, keep_links=True), None
+    except Exception:  # openpyxl raises many types for what it cannot parse; try once without control bytes
+        pass
+    try:
+        cleaned, removed = _without_control_bytes(data)
+        if removed:
+            return (load_workbook(io.BytesIO(cleaned), keep_vba=keep_vba, keep_links=True),
+                    f"{removed} invisible control character(s) that a workbook cannot hold were left out of this copy.")
+    except Exception:
+        pass
+    raise AnnotateError(f"{path}: no annotated copy was made: the workbook holds something the copy cannot be "
+                        "written with (an impossible value in a cell). Its problems are in the list above and "
+                        "in the JSON; ask the sender to fix them in the form.")
 
 
 def cell_notes(problems: list[Problem]) -> dict[tuple[str, str], list[Problem]]:
@@ -48,10 +99,13 @@ def summary_line(problems: list[Problem]) -> str:
             "queries are things to check. Click a cell reference to go to it.")
 
 
-def annotated_copy(path: Path, problems: list[Problem], out_dir: Path, name: str | None = None) -> Path:
-    """Write `<name>.checked.xlsx` in out_dir with the problems marked; return its path."""
+def annotated_copy(path: Path, problems: list[Problem], out_dir: Path,
+                   name: str | None = None) -> tuple[Path, str | None]:
+    """Write `<name>.checked.xlsx` in out_dir with the problems marked; return its path and a note of
+    anything left out of the copy (None when nothing was). Raises AnnotateError when no copy can be made."""
+    path = Path(path)
     keep_vba = path.suffix.lower() == ".xlsm"
-    wb = load_workbook(path, keep_vba=keep_vba, keep_links=True)
+    wb, left_out = _open_for_copy(path, keep_vba)
     if CHECKS_SHEET in wb.sheetnames:  # a copy that was checked before
         del wb[CHECKS_SHEET]
     for (sheet, cell), found in cell_notes(problems).items():
@@ -60,9 +114,10 @@ def annotated_copy(path: Path, problems: list[Problem], out_dir: Path, name: str
         c = wb[sheet][cell]
         worst = "error" if any(p.severity == ERROR for p in found) else "query"
         c.fill = FILLS[worst]
-        c.comment = Comment("\n".join(str(p) for p in found), "SafeContext", width=320, height=110)
+        c.comment = Comment(printable("\n".join(str(p) for p in found), keep_lines=True), "SafeContext",
+                            width=320, height=110)
     ws = wb.create_sheet(CHECKS_SHEET, 0)
-    set_text(ws["A1"], summary_line(problems))
+    set_text(ws["A1"], summary_line(problems) + (f" Note: {left_out}" if left_out else ""))
     ws["A1"].font = Font(name="Calibri", bold=True)  # named: without a name LibreOffice shows a serif face
     for j, h in enumerate(HEADERS, start=1):
         ws.cell(row=3, column=j, value=h).font = Font(name="Calibri", bold=True)
@@ -92,5 +147,10 @@ def annotated_copy(path: Path, problems: list[Problem], out_dir: Path, name: str
         other.sheet_view.tabSelected = False
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{name or path.stem}.checked{'.xlsm' if keep_vba else '.xlsx'}"
-    wb.save(target)
-    return target
+    try:
+        wb.save(target)
+    except Exception as e:  # a value openpyxl will not write: no half-written copy is left behind
+        target.unlink(missing_ok=True)
+        raise AnnotateError(f"{path}: no annotated copy was made: it could not be written "
+                            f"({type(e).__name__}). Its problems are in the list above and in the JSON.") from None
+    return target, left_out

@@ -69,12 +69,23 @@ def run_validate(paths, config: Config, out: Console, err: Console, annotate: Pa
             if r.record:
                 problems.setdefault(r.path, []).extend(r.problems)
         names = unique_names(list(problems))
+        from addin.checks.annotate import AnnotateError
+
+        made, notes = 0, []
         with progress_bar(err, len(problems)) as bar:
             task = bar.add_task("Annotating", total=len(problems))
             for path, found in problems.items():
-                annotated_copy(path, found, annotate, names[path])
+                try:
+                    target, left_out = annotated_copy(path, found, annotate, names[path])
+                    made += 1
+                    if left_out:
+                        notes.append(f"{target}: {left_out}")
+                except AnnotateError as e:
+                    notes.append(str(e))
                 bar.advance(task)
-        out.print(f"Annotated copies written to {annotate}", markup=False)
+        for note in notes:
+            out.print(f"[yellow]note[/] {_esc(note)}")
+        out.print(f"{made} annotated cop{'y' if made == 1 else 'ies'} written to {annotate}", markup=False)
     return exit_code(results)
 
 
@@ -84,31 +95,55 @@ def exit_code(results: list[FileResult]) -> int:
     return 1 if any(r.errors for r in results) else 0
 
 
-def show(results: list[FileResult], out: Console) -> None:
+def show(results: list[FileResult], out: Console, private: bool = False, every: bool = False) -> None:
+    """The summary table and each file's problems (all of them when `every`, else up to a few files).
+
+    `private`: problems are named by field, cell and rule only, quoting nothing typed in the form (what
+    filing prints); `validate`, whose output goes back to the sender, quotes what was typed.
+    """
     t = Table("File", "Form", "Result", "Errors", "Queries", title="SafeContext check")
     for r in results:
         status = r.status
         t.add_row(_esc(r.label), r.form_id or "-", f"[{_STYLE[status]}]{status}[/]",
                   str(len(r.errors)), str(len(r.queries)))
     out.print(t)
-    detailed = len(results) <= _SHOW_ALL_UP_TO
+    detailed = every or len(results) <= _SHOW_ALL_UP_TO
     for r in results:
         if r.read_error:
             out.print(f"[red]{_esc(f'{r.label}: {r.read_error}')}[/]")
         elif r.problems and detailed:
             out.print(f"[bold]{_esc(r.label)}[/]")
             for p in r.problems:
-                out.print(f"  [{'red' if p.severity == 'error' else 'yellow'}]{p.severity:5}[/] {_esc(str(p))}")
+                text = private_text(p, r.record.form) if private else str(p)
+                out.print(f"  [{'red' if p.severity == 'error' else 'yellow'}]{p.severity:5}[/] {_esc(text)}")
     counts = {s: sum(r.status == s for r in results) for s in _STYLE}
     rows = sum(1 for r in results if getattr(r, "row", 0))
     what = f"record(s), {rows} of them register rows" if rows else "file(s)"
     out.print(f"{len(results)} {what}: {counts['valid']} valid, {counts['queries']} valid with queries, "
               f"{counts['errors']} with errors, {counts['unreadable']} unreadable.")
     if not detailed and any(r.problems for r in results):
-        out.print("Too many files to list every problem here: use --json FILE or --annotate DIR.")
+        out.print(f"Problems are listed one by one for up to {_SHOW_ALL_UP_TO} files; for more, use --json FILE or "
+                  "--annotate DIR.")
+
+
+# Messages of these generic rules (blank, Excel error, no calculated value, broken name) quote nothing typed.
+_VALUE_FREE = {"001", "002", "003", "013"}
+
+
+def private_text(p, form) -> str:
+    """A problem named by its rule, field and cell, quoting no value from the form."""
+    if p.field is None or p.code.rsplit("-", 1)[-1] in _VALUE_FREE:
+        return str(p)
+    from addin.checks.problems import where
+    from addin.validators import all_rules
+
+    table_id, _, column_id = p.field.rpartition(".")
+    label = f"{form[table_id].label}, {form[table_id].column(column_id).label}" if table_id else form[p.field].label
+    title = next((r.title for r in all_rules(form) if r.code == p.code), "see 'safecontext rules'")
+    return f"{p.code} {where(label, p.cell)}: {title}"
 
 
 def _esc(s: str) -> str:
-    from rich.markup import escape
+    from addin.console import shown
 
-    return escape(s)
+    return shown(s)

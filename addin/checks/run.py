@@ -56,7 +56,8 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     out = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in WORKBOOK_SUFFIXES
+            # Not only regular files: a pipe or device named .xlsx is listed, so the reader refuses it aloud.
+            out.extend(sorted(q for q in p.rglob("*") if q.suffix.lower() in WORKBOOK_SUFFIXES and not q.is_dir()
                               and not q.name.startswith("~$") and not q.stem.endswith(".checked")))
         else:
             out.append(p)
@@ -211,7 +212,7 @@ def _parse_problem(res, form, f, label, sheet, cell, problem, fid) -> Problem:
     from addin.validators.common import PARSE_CODES
 
     kind, detail = problem
-    code = "008" if f.type == "percent" else PARSE_CODES[kind]
+    code = "008" if f.type == "percent" and kind == "number" else PARSE_CODES[kind]
     return Problem(str(res.path), sheet, cell, fid, f"{form.code}-{code}", ERROR, f"{where(label, cell)}: {detail}")
 
 
@@ -290,6 +291,8 @@ def _collect(form, schema, frame, results, rules, value_checks, table) -> None:
 
         if check in by_code:  # a cross-field rule
             rule = by_code[check]
+            if table is None and rule.field and rule.field not in rec.cells:
+                continue  # its cell's name is broken (said by the reader): a rule that sees a blank would mislead
             (sheet, cell), fid = loc(rule.field)
             if cell and (sheet, cell) in unread[id(res)]:
                 continue  # what was typed there could not be read: a rule that sees it as blank would mislead

@@ -21,6 +21,10 @@ TYPES = {
     "upn",       # DfE Unique Pupil Number
 }
 
+# The longest text each type takes (Excel's own cell limit is 32,767 characters).
+MAX_LENGTH = {"text": 500, "longtext": 10_000, "choice": 500, "email": 254, "phone": 40, "postcode": 16,
+              "upn": 20}
+
 _CELL_LIKE = re.compile(r"^(?:[a-z]{1,3}\d+|r\d*c?\d*|c\d*)$", re.IGNORECASE)
 
 
@@ -37,8 +41,11 @@ class Field:
     help: str = ""
     min: float | None = None
     max: float | None = None
+    max_length: int | None = None       # longest text taken; default by type (MAX_LENGTH)
 
     def __post_init__(self):
+        if self.max_length is None and self.type in MAX_LENGTH:
+            object.__setattr__(self, "max_length", MAX_LENGTH[self.type])
         if self.type not in TYPES:
             raise ValueError(f"{self.id}: unknown field type {self.type!r}")
         if _CELL_LIKE.match(self.id):

@@ -14,7 +14,7 @@ from pathlib import Path
 from addin.checks.run import FileResult, validate_batch
 from addin.forms import Form, get_form
 from addin.forms.contract import MARKER_FORM
-from addin.intake.reader import (FormRecord, ReadError, _cell_problem, _COORD, _open_zip, _Structure,
+from addin.intake.reader import (MAX_ROW, FormRecord, ReadError, _cell_problem, _COORD, _open_zip, _Structure,
                                  col_to_index, index_to_col)
 from addin.intake.values import clean_text
 
@@ -97,7 +97,7 @@ def is_register(path: str | Path, form_id: str = "fap-referral") -> bool:
     try:
         with zf:
             book = _Structure(path, zf)
-            if MARKER_FORM in book.names:
+            if MARKER_FORM.casefold() in book.names:
                 return False
             return _best_table(book, get_form(form_id)) is not None
     except ReadError:
@@ -124,9 +124,14 @@ def read_register(path: str | Path, form_id: str = "fap-referral") -> Register:
         if not (m1 and m2):
             raise ReadError(path, f"the table {name} on sheet '{sheet}' has a damaged range ({ref}).")
         c0, r0, r1 = col_to_index(m1.group(1)), int(m1.group(2)), int(m2.group(2))
+        if r1 > MAX_ROW:
+            raise ReadError(path, f"the register's table {name} on sheet '{sheet}' runs to row {r1:,}; a register "
+                                  f"may have at most {MAX_ROW:,} rows. Click in the table, choose Table Design > "
+                                  "Resize Table, and end it at the last row in use.")
         special = book.special(sheet)
+        saved_at = book.saved_at()
         for r in range(r0 + header_rows, r1 - totals_rows + 1):
-            rec = FormRecord(path=path, form=form, version=form.version,
+            rec = FormRecord(path=path, form=form, version=form.version, sha256=zf.sha256, saved_at=saved_at,
                              tables={t.id: [] for t in form.tables})
             for fid, i in mapped.items():
                 coord = f"{index_to_col(c0 + i)}{r}"

@@ -1,0 +1,20 @@
+"""The consoles the command line prints on: nothing from a file or a cell reaches the terminal raw."""
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+
+from addin.text import printable
+
+
+class SafeConsole(Console):
+    """A rich Console whose printed strings have control characters escaped, so a file name or cell
+    holding ESC [2J shows as text instead of clearing the screen (rich adds its own colours after)."""
+
+    def print(self, *objects, **kwargs):
+        super().print(*(printable(o, keep_lines=True) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+def shown(s: object) -> str:
+    """Data for a console line or a table cell: control characters escaped, rich markup escaped."""
+    return escape(printable(str(s)))
