@@ -154,7 +154,8 @@ def ingest(paths: List[Path] = typer.Argument(..., help="FAP referral workbooks,
     raise typer.Exit(run_ingest(paths, _config(config), out, err, db=db))
 
 
-store_app = typer.Typer(help="The referral store: what is in it.", no_args_is_help=True)
+store_app = typer.Typer(help="The referral store: what is in it, and making a filed version current.",
+                        no_args_is_help=True)
 app.add_typer(store_app, name="store")
 
 
@@ -166,6 +167,17 @@ def store_status(db: Optional[str] = DbOpt,
     from addin.store.commands import run_status
 
     raise typer.Exit(run_status(_config(config), out, err, db=db, last=last))
+
+
+@store_app.command("restore")
+def store_restore(version_id: int = typer.Argument(..., metavar="ID", help="The filed version's id, as "
+                                                   "'ingest' and 'store status' show it."),
+                  db: Optional[str] = DbOpt,
+                  config: Optional[Path] = ConfigOpt):
+    """Make a filed version current on purpose (e.g. a form filed as older); the current one stays in the history."""
+    from addin.store.commands import run_restore
+
+    raise typer.Exit(run_restore(version_id, _config(config), out, err, db=db))
 
 
 def _term_or_current(term, config) -> str:

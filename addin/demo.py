@@ -303,7 +303,15 @@ def run_demo(folder: Path, seed: int, out, err, today: dt.date | None = None) ->
 
 
 def _corrected_copy(forms: Path, first: Path, config: Config) -> Path:
-    """A referral resent with a correction (same referral number): it supersedes the first version."""
+    """A referral resent with a correction (same referral number): it supersedes the first version.
+
+    It is saved an hour after the first (its workbook's own saved time, set explicitly), so it is
+    the newer form in whatever order the two are filed.
+    """
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
     from addin.forms.fill import Filler
     from addin.intake.reader import read_form
 
@@ -312,8 +320,13 @@ def _corrected_copy(forms: Path, first: Path, config: Config) -> Path:
     values["concern_sexual_bullying"] = True
     values["peer_info"] = values.get("peer_info") or "Named with two peers in repeated sexualised comments."
     tables = {t: [row.raw for row in rows] for t, rows in rec.tables.items() if rows}
-    return Filler(get_form("fap-referral"), config).save(forms / "fap" / f"{first.stem}-corrected.xlsx",
-                                                         values, tables)
+    wb = Filler(get_form("fap-referral"), config).fill(values, tables)
+    saved = (rec.saved_at or dt.datetime.now(dt.timezone.utc)) + dt.timedelta(hours=1)
+    wb.properties.modified = saved.astimezone(dt.timezone.utc).replace(tzinfo=None)  # openpyxl: naive UTC
+    path = forms / "fap" / f"{first.stem}-corrected.xlsx"
+    # openpyxl's save() stamps the time of saving over `modified`; its writer alone keeps the time set.
+    ExcelWriter(wb, ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)).save()
+    return path
 
 
 def _summary(results) -> str:

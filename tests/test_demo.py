@@ -95,14 +95,61 @@ def test_store_holds_what_was_filed(demo):
     from addin.store import store_status
 
     folder, proc, terms = demo
-    counts = [tuple(map(int, m)) for m in re.findall(r"^  filed (\d+), superseded (\d+), refused (\d+)",
-                                                      proc.stdout, re.M)]
+    counts = _demo_counts(proc)
     assert len(counts) == 3
     assert [sum(c) for c in counts] == [SIZES[0], SIZES[1], SIZES[2] + 1]  # every form filed or refused
     assert counts[2][1] == 1  # the corrected copy replaced its first version
     st = store_status(str(folder / "demo-store.sqlite"))
     assert [(t["term"], t["referrals"]) for t in st["terms"]] == [(t, c[0]) for t, c in zip(terms, counts)]
     assert st["versions"] == sum(c[0] for c in counts) + 1  # the first version is kept as history
+
+
+def _demo_counts(proc) -> list[tuple[int, int, int]]:
+    return [tuple(map(int, m)) for m in re.findall(r"^  filed (\d+), superseded (\d+), refused (\d+)", proc.stdout,
+                                                   re.M)]
+
+
+def test_the_corrected_copy_is_saved_after_its_original_and_is_current(demo):
+    from addin.intake.reader import read_form
+    from addin.store import load_referrals
+
+    folder, _, terms = demo
+    fap = folder / "forms" / terms[2] / "fap"
+    (corrected,) = fap.glob("*-corrected.xlsx")
+    original = fap / corrected.name.replace("-corrected", "")
+    assert read_form(corrected).saved_at == read_form(original).saved_at + dt.timedelta(hours=1)
+    history = load_referrals(str(folder / "demo-store.sqlite"), terms[2], history=True)
+    number = read_form(original).raw["referral_number"]
+    chain = history[history["referral_number"] == number].sort_values("version")
+    assert list(zip(chain["source_file"], chain["is_current"])) == [(original.name, False), (corrected.name, True)]
+
+
+def test_filing_the_demo_folder_in_name_order_leaves_the_correction_current(demo, tmp_path, capsys, monkeypatch):
+    """The correction's name sorts before its original's: the original, saved earlier, is kept as older."""
+    from addin.cli import main
+    from addin.store import load_referrals
+
+    folder, proc, terms = demo
+    fap = folder / "forms" / terms[2] / "fap"
+    (corrected,) = fap.glob("*-corrected.xlsx")
+    original = fap / corrected.name.replace("-corrected", "")
+    assert sorted([original.name, corrected.name]) == [corrected.name, original.name]
+    db = tmp_path / "in-name-order.sqlite"
+    monkeypatch.setattr(sys, "argv", ["safecontext", "ingest", str(fap), "--db", str(db)])
+    monkeypatch.setenv("COLUMNS", "200")
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as e:
+        main()
+    out = capsys.readouterr().out
+    filed, superseded, refused = _demo_counts(proc)[2]
+    assert e.value.code == (1 if refused else 0)
+    older = re.findall(rf"^  older +{re.escape(original.name)} \({terms[2]}, version 2\): saved before version 1, "
+                       r"which stays current; 'safecontext store restore (\d+)' makes this one current$", out, re.M)
+    assert len(older) == 1, out[-3000:]
+    assert f"Filed {filed}, unchanged 0, superseded 0, older 1, refused {refused} into sqlite:///{db}." in out
+    current = load_referrals(db, terms[2])
+    assert len(current) == filed
+    assert corrected.name in set(current["source_file"]) and original.name not in set(current["source_file"])
 
 
 def test_both_matrices_and_the_briefing(demo):

@@ -1,4 +1,4 @@
-"""What `safecontext ingest` and `safecontext store status` do and show."""
+"""What `safecontext ingest`, `safecontext store status` and `safecontext store restore` do and show."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,7 +13,8 @@ from addin.config import Config
 
 EXPECT = "fap-referral"
 _SHOW_EACH_UP_TO = 20  # filings listed one per line; above this only the counts
-_STYLE = {"filed": "green", "superseded": "cyan", "unchanged": "dim", "refused": "red"}
+_STYLE = {"filed": "green", "superseded": "cyan", "unchanged": "dim", "older": "yellow", "refused": "red",
+          "restored": "cyan"}
 
 
 def _url(db: str | None, config: Config) -> str:
@@ -25,7 +26,7 @@ def _url(db: str | None, config: Config) -> str:
 def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None = None) -> int:
     """Check and file; exit code 0 all filed or unchanged, 1 some refused, 2 unreadable or store failed."""
     from addin.store.db import StoreError, open_store
-    from addin.store.filing import REFUSED, file_batch
+    from addin.store.filing import OLDER, REFUSED, file_batch
 
     files = expand(paths)
     if not files:
@@ -40,7 +41,8 @@ def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None
         return 2
     url = _url(db, config)
     try:
-        engine = open_store(url)  # before reading anything: a store that cannot be opened stops here
+        # Before reading anything: a store that cannot be opened stops here; an old one is upgraded.
+        engine = open_store(url, notify=lambda message: out.print(f"[yellow]note[/] {escape(message)}"))
     except StoreError as e:
         err.print(f"safecontext: {e}", markup=False)
         return 2
@@ -80,18 +82,22 @@ def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None
         out.print(f"[red]refused[/] {escape(f.name)}: {escape(f.detail or '')}")
     for note in notes:
         out.print(f"[yellow]note[/] {escape(note)}")
-    if len(report.filings) <= _SHOW_EACH_UP_TO:
-        for f in report.filings:
-            if f.outcome == REFUSED:
-                continue
-            where = f" ({f.term}, version {f.version})" if f.term else ""
-            extra = f"; {f.detail}" if f.detail and f.outcome == "unchanged" and "later" in f.detail else ""
-            n = len(f.result.queries) if f.result is not None else 0
-            extra += f"; {n} quer{'y' if n == 1 else 'ies'} to check" if n else ""
-            out.print(f"  [{_STYLE[f.outcome]}]{f.outcome:10}[/] {escape(f.name)}{where}{escape(extra)}")
+    every = len(report.filings) <= _SHOW_EACH_UP_TO
+    for f in report.filings:
+        if f.outcome == REFUSED or not (every or f.outcome == OLDER):  # an older form is always named
+            continue
+        where = f" ({f.term}, version {f.version})" if f.term else ""
+        if f.outcome == OLDER:
+            extra = f": {f.detail}; 'safecontext store restore {f.referral_id}' makes this one current"
+        else:
+            extra = f"; {f.detail}" if f.detail and f.outcome == "unchanged" and "stays current" in f.detail else ""
+        n = len(f.result.queries) if f.result is not None else 0
+        extra += f"; {n} quer{'y' if n == 1 else 'ies'} to check" if n else ""
+        out.print(f"  [{_STYLE[f.outcome]}]{f.outcome:10}[/] {escape(f.name)}{where}{escape(extra)}")
     queries = sum(1 for f in report.filings if f.outcome != REFUSED and f.result is not None and f.result.queries)
+    older = f"older {report.count(OLDER)}, " if report.count(OLDER) else ""
     out.print(f"Filed {report.count('filed')}, unchanged {report.count('unchanged')}, superseded "
-              f"{report.count('superseded')}, refused {report.count(REFUSED)} into {escape(report.url)}.")
+              f"{report.count('superseded')}, {older}refused {report.count(REFUSED)} into {escape(report.url)}.")
     if queries:
         out.print(f"{queries} of the filed forms have queries (warnings to check); 'safecontext validate' lists them.")
     if any(r.read_error for r in results):
@@ -100,7 +106,7 @@ def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None
 
 
 def run_status(config: Config, out: Console, err: Console, db: str | None = None, last: int = 10) -> int:
-    from addin.store.db import StoreError
+    from addin.store.db import StoreError, as_utc
     from addin.store.query import store_status
 
     try:
@@ -111,6 +117,10 @@ def run_status(config: Config, out: Console, err: Console, db: str | None = None
     out.print(f"Store: {escape(st['url'])}")
     out.print(f"{st['referrals']} current referral(s), {st['versions']} version(s) in all, "
               f"{st['filings']} filing(s) logged.")
+    if st["outcomes"]:
+        from addin.store.schema import OUTCOMES
+
+        out.print("Filings: " + ", ".join(f"{st['outcomes'][o]} {o}" for o in OUTCOMES if st["outcomes"].get(o)) + ".")
     if st["terms"]:
         t = Table("Term", "Referrals", "Versions", title="Referrals by term")
         for row in st["terms"]:
@@ -119,18 +129,38 @@ def run_status(config: Config, out: Console, err: Console, db: str | None = None
     if st["last"]:
         t = Table("Filed at (UTC)", "By", "File", "Outcome", "Term", "Version", title="Last filings")
         for row in st["last"]:
-            when = _utc(row["filed_at"])
+            when = as_utc(row["filed_at"])
             t.add_row(when.strftime("%Y-%m-%d %H:%M:%S") if when else "", escape(row["filed_by"] or ""),
                       escape(row["file_name"] or ""), row["outcome"], row["term"] or "",
                       "" if row["version"] is None else str(row["version"]))
         out.print(t)
+    if st["older"]:
+        t = Table("Id", "File", "Term", "Version", "Current version",
+                  title="Forms older than their referral's current version (kept in the history, not current)")
+        for row in st["older"]:
+            t.add_row(str(row["id"]), escape(row["file_name"] or ""), row["term"], str(row["version"]),
+                      "" if row["current_version"] is None else str(row["current_version"]))
+        out.print(t)
+        out.print("'safecontext store restore ID' makes one of these current (the current version is kept in the "
+                  "history).")
     return 0
 
 
-def _utc(when):
-    """A stored time in UTC (SQLite gives it back without a zone, PostgreSQL in the session's zone)."""
-    import datetime as dt
+def run_restore(referral_id: int, config: Config, out: Console, err: Console, db: str | None = None) -> int:
+    """Make a filed version current on purpose; exit 0 done (or already current), 2 no such version or store."""
+    from addin.store.db import StoreError
+    from addin.store.filing import restore_version
 
-    if when is None or when.tzinfo is None:
-        return when
-    return when.astimezone(dt.timezone.utc)
+    try:
+        done = restore_version(_url(db, config), referral_id)
+    except StoreError as e:
+        err.print(f"safecontext: {e}", markup=False)
+        return 2
+    what = f"version {done.version} ({escape(done.name)}, {done.term}, id {done.referral_id})"
+    if done.already:
+        out.print(f"{what[0].upper()}{what[1:]} is already current; nothing was changed.")
+        return 0
+    kept = f"; version {done.replaced_version} (id {done.replaced_id}) is kept in the history" \
+        if done.replaced_id is not None else ""
+    out.print(f"Restored {what}: it is now the current version{kept}. Logged in {escape(done.url)}.")
+    return 0

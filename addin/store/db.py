@@ -51,6 +51,18 @@ def display_url(url) -> str:
         return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", str(url))
 
 
+def as_utc(when):
+    """A stored time as an aware UTC datetime (SQLite gives it back without a zone, PostgreSQL in the
+    session's zone); None stays None."""
+    import datetime as dt
+
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        return when.replace(tzinfo=dt.timezone.utc)
+    return when.astimezone(dt.timezone.utc)
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
@@ -132,15 +144,33 @@ def reason(e: BaseException) -> str:
     return re.sub(r"'[^']*'", "'…'", first)[:300]
 
 
-def open_store(target, form="fap-referral", create: bool = True) -> Engine:
-    """Connect and make sure the tables exist (new fields become new columns). Raises StoreError."""
+def open_store(target, form="fap-referral", create: bool = True, notify=None) -> Engine:
+    """Connect and bring the schema to this program's revision (addin.store.migrate). Raises StoreError.
+
+    `notify(message)` is told when an existing store was upgraded (and where the copy of a SQLite
+    store from before is); without it that goes to the log as a warning.
+    """
+    from addin.store.migrate import NEW, upgrade_store
     from addin.store.schema import store_tables
 
     engine = connect(target, create=create)
     try:
-        ensure_schema(engine, store_tables(form))
-    except StoreError:
-        engine.dispose()
+        try:
+            done = upgrade_store(engine)
+        except SQLAlchemyError as e:
+            raise StoreError(f"cannot open the store {display_url(engine)}: {reason(e)}") from None
+        if done is not None:
+            message = done.message(display_url(engine))
+            if done.before == NEW:
+                log.info("store: %s", message)
+            elif notify:
+                notify(message)
+            else:
+                log.warning("store: %s", message)
+        ensure_schema(engine, store_tables(form))  # fields declared but not (yet) in a migration
+    except BaseException:
+        if engine is not target:
+            engine.dispose()
         raise
     return engine
 
@@ -158,7 +188,11 @@ def _missing(conn, st) -> tuple[list, list]:
 
 
 def ensure_schema(engine: Engine, st) -> None:
-    """Create missing tables, add missing (nullable) columns; a no-op on an up-to-date store."""
+    """Create missing tables, add missing (nullable) columns; a no-op on a store at the latest revision.
+
+    The migrations make the declared schema (a test checks it); this covers a declaration the
+    migrations do not know, such as a form changed in a test or in development.
+    """
     try:
         with engine.connect() as conn:
             tables, columns = _missing(conn, st)

@@ -1,4 +1,9 @@
-"""File a batch of checked referrals: one transaction, idempotent, corrections supersede, all logged."""
+"""File a batch of checked referrals: one transaction, idempotent, corrections supersede, all logged.
+
+A form older than the current version of its referral (saved before it, or, when either has no
+saved time, completed before it) does not supersede it: it is kept in the history as `older`,
+and `restore_version` makes it current when the coordinator decides so.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,14 +18,15 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from addin.checks.run import FileResult
-from addin.store.db import StoreError, display_url, open_store, reason, retrying, write_transaction
+from addin.store.db import StoreError, as_utc, display_url, open_store, reason, retrying, write_transaction
 from addin.store.identity import file_hash, normal_number, record_hash, referral_key, upn_key
 from addin.store.schema import StoreTables, store_tables
 from addin.term import configured_terms, term_of
 
 log = logging.getLogger("addin.store")
 
-FILED, UNCHANGED, SUPERSEDED, REFUSED = "filed", "unchanged", "superseded", "refused"
+FILED, UNCHANGED, SUPERSEDED, OLDER, REFUSED = "filed", "unchanged", "superseded", "older", "refused"
+RESTORED = "restored"  # logged by restore_version
 
 
 @dataclass
@@ -28,7 +34,7 @@ class Filing:
     """What happened to one form (or register row) of a batch. Holds no personal values."""
 
     name: str                       # file name, or "register.xlsx (Sheet row 7)"
-    outcome: str                    # filed / unchanged / superseded / refused
+    outcome: str                    # filed / unchanged / superseded / older / refused
     content_hash: str | None
     result: FileResult | None = field(default=None, repr=False)
     term: str | None = None
@@ -57,8 +63,9 @@ def source_name(result: FileResult) -> str:
 
 
 def content_hash_of(result: FileResult) -> str | None:
-    """sha256 of the file bytes, or of a register row's canonical JSON; None if the file cannot be read."""
-    h = getattr(result, "content_hash", None)
+    """sha256 of a register row's canonical JSON, or of the file's bytes as the reader read and checked
+    them (what was checked is what is filed); read again only when the reader did not get that far."""
+    h = getattr(result, "content_hash", None) or getattr(result.record, "sha256", None)
     if h:
         return h
     try:
@@ -125,7 +132,7 @@ def _current_chain(conn, st: StoreTables, values: dict):
     referral date, so a form that gains its panel number on correction is not counted twice.
     """
     r = st.referrals
-    cols = (r.c.id, r.c.referral_key, r.c.version, r.c.record_hash)
+    cols = (r.c.id, r.c.referral_key, r.c.version, r.c.record_hash, r.c.saved_at, _completed(r))
     number = normal_number(values.get("referral_number"))
     if number:
         row = conn.execute(select(*cols).where(r.c.referral_key == f"ref:{number}", r.c.is_current)).first()
@@ -141,6 +148,32 @@ def _current_chain(conn, st: StoreTables, values: dict):
         raise _Ambiguous(f"it matches {len(rows)} filed referrals with the same UPN and referral date; "
                          "add the referral number (section 4) to say which one it corrects")
     return rows[0] if rows else None
+
+
+def _completed(r):
+    """The 'date completed' column (None when the form has no such field)."""
+    from sqlalchemy import null
+
+    return (r.c.date_completed if "date_completed" in r.c else null()).label("date_completed")
+
+
+def older_than(saved_at, completed, current) -> str | None:
+    """How a different form is older than the current version, or None when it is not older.
+
+    Its saved time decides when both forms have one; otherwise its 'date completed' (both needed).
+    The same time, or no way to tell, is not older: the later filing supersedes, as before.
+    """
+    theirs = as_utc(current.saved_at)
+    if saved_at is not None and theirs is not None:
+        return "saved before" if as_utc(saved_at) < theirs else None
+    done, their_done = completed, current.date_completed
+    if isinstance(done, dt.datetime):
+        done = done.date()
+    if isinstance(their_done, dt.datetime):
+        their_done = their_done.date()
+    if isinstance(done, dt.date) and isinstance(their_done, dt.date) and done < their_done:
+        return "completed before"
+    return None
 
 
 def _file_one(conn, st: StoreTables, item: Filing, ctx: dict) -> Filing:
@@ -159,7 +192,7 @@ def _file_one(conn, st: StoreTables, item: Filing, ctx: dict) -> Filing:
     base = {"term": term, "filed_at": ctx["now"], "source_file": item.name, "content_hash": item.content_hash,
             "record_hash": rh, "upn_key": upn_key(values), "is_current": True,
             "form_version": getattr(res.record, "version", None), "queries": len(res.queries),
-            **_row_values(st, values)}
+            "saved_at": getattr(res.record, "saved_at", None), **_row_values(st, values)}
     item.term = term
     if chain is None:
         rid = _insert_referral(conn, st, {**base, "referral_key": referral_key(values), "version": 1})
@@ -175,8 +208,18 @@ def _file_one(conn, st: StoreTables, item: Filing, ctx: dict) -> Filing:
                            .order_by(r.c.version.desc())).first()
     if earlier:  # an old copy sent again: keep the correction that replaced it
         item.outcome, item.version, item.referral_id = UNCHANGED, chain.version, chain.id
-        item.detail = (f"same content as version {earlier.version}, which a later version replaced; "
-                       f"version {chain.version} stays current")
+        which = ("which a later version replaced" if earlier.version < chain.version
+                 else "which is kept in the history but is not current")
+        item.detail = f"same content as version {earlier.version}, {which}; version {chain.version} stays current"
+        return _log(conn, st, item, ctx)
+    how = older_than(base["saved_at"], values.get("date_completed"), chain)
+    if how:  # a stale form (an original sent after its correction): kept in the history, not current
+        last = conn.execute(select(func.max(r.c.version)).where(r.c.referral_key == chain.referral_key)).scalar_one()
+        rid = _insert_referral(conn, st, {**base, "is_current": False, "superseded_by": chain.id,
+                                          "referral_key": chain.referral_key, "version": last + 1})
+        _insert_rows(conn, st, rid, tables)
+        item.outcome, item.version, item.referral_id = OLDER, last + 1, rid
+        item.detail = f"{how} version {chain.version}, which stays current"
         return _log(conn, st, item, ctx)
     key = chain.referral_key
     if normal_number(values.get("referral_number")) and key.startswith("upn:"):
@@ -250,10 +293,74 @@ def file_batch(target, results: list[FileResult], config, *, user: str | None = 
         report = BatchReport(batch, display_url(engine), filings)
         for f in filings:
             log.info("%s: %s%s", f.name, f.outcome, f" ({f.detail})" if f.detail else "")
-        log.info("batch %s filed by %s into %s: %d filed, %d unchanged, %d superseded, %d refused", batch,
-                 ctx["user"], report.url, report.count(FILED), report.count(UNCHANGED), report.count(SUPERSEDED),
-                 report.count(REFUSED))
+        log.info("batch %s filed by %s into %s: %d filed, %d unchanged, %d superseded, %d older, %d refused",
+                 batch, ctx["user"], report.url, report.count(FILED), report.count(UNCHANGED),
+                 report.count(SUPERSEDED), report.count(OLDER), report.count(REFUSED))
         return report
+    finally:
+        if engine is not target:
+            engine.dispose()
+
+
+@dataclass
+class Restored:
+    """What `restore_version` did. Holds no personal values."""
+
+    url: str                        # the store, password hidden
+    referral_id: int                # the version made current
+    version: int
+    term: str
+    name: str                       # its file name (or register and row)
+    replaced_id: int | None = None  # the version that was current, now in the history
+    replaced_version: int | None = None
+    already: bool = False           # it was current already: nothing changed
+
+
+def restore_version(target, referral_id: int, *, user: str | None = None) -> Restored:
+    """Make one filed version of a referral current on purpose (e.g. a form kept as older).
+
+    The version that was current is superseded by it and stays in the history; the change is
+    logged (outcome 'restored', who and when). Raises StoreError when there is no such version.
+    """
+    st = store_tables("fap-referral")
+    r = st.referrals
+    engine = open_store(target, st.form, create=False)
+    url = display_url(engine)
+    try:
+        def attempt(_n) -> Restored:
+            now = dt.datetime.now(dt.timezone.utc)
+            with write_transaction(engine) as conn:
+                row = conn.execute(select(r.c.id, r.c.referral_key, r.c.version, r.c.is_current, r.c.term,
+                                          r.c.source_file, r.c.content_hash).where(r.c.id == referral_id)).first()
+                if row is None:
+                    raise StoreError(f"there is no filed version {referral_id} in the store {url}. 'safecontext "
+                                     "store status' lists the older forms kept in the history, with their numbers.")
+                done = Restored(url, row.id, row.version, row.term, row.source_file)
+                if row.is_current:
+                    done.already = True
+                    return done
+                current = conn.execute(select(r.c.id, r.c.version).where(r.c.referral_key == row.referral_key,
+                                                                          r.c.is_current)).first()
+                if current is not None:
+                    conn.execute(update(r).where(r.c.id == current.id).values(is_current=False,
+                                                                              superseded_by=row.id))
+                    done.replaced_id, done.replaced_version = current.id, current.version
+                conn.execute(update(r).where(r.c.id == row.id).values(is_current=True, superseded_by=None))
+                item = Filing(row.source_file, RESTORED, row.content_hash, term=row.term, version=row.version,
+                              referral_id=row.id,
+                              detail=f"made current by hand; replaces version {current.version}" if current
+                              else "made current by hand")
+                _log(conn, st, item, {"batch": uuid.uuid4().hex, "now": now, "user": user or _user()})
+                return done
+
+        try:
+            done = retrying(engine, attempt)
+        except SQLAlchemyError as e:
+            raise StoreError(f"could not change the store {url}: {reason(e)}. Nothing was changed.") from None
+        if not done.already:
+            log.info("restored version %d (id %d, %s, %s) as current in %s; version %s is in the history",
+                     done.version, done.referral_id, done.term, done.name, url, done.replaced_version)
+        return done
     finally:
         if engine is not target:
             engine.dispose()

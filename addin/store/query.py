@@ -154,12 +154,17 @@ def load_filings(engine_or_url, limit: int | None = None):
 
 
 def store_status(engine_or_url, last: int = 10) -> dict:
-    """Counts by term and the last filings. Only counts, file names, users and outcomes: no personal values."""
+    """Counts by term, the last filings, and the forms kept as older than their current version.
+
+    Only counts, file names, users, outcomes and row ids: no personal values. `older` lists each
+    version filed as older that is still not current: id (what 'store restore' takes), file
+    name, term, version and the current version of its referral.
+    """
     st = store_tables()
     r, f = st.referrals, st.filings
     engine = connect(engine_or_url, create=False)
     out = {"url": display_url(engine), "terms": [], "referrals": 0, "versions": 0, "filings": 0,
-           "outcomes": {}, "last": []}
+           "outcomes": {}, "last": [], "older": []}
     try:
         with _reading(engine) as conn:
             if _columns(conn, r.name) is not None:
@@ -178,10 +183,25 @@ def store_status(engine_or_url, last: int = 10) -> dict:
                 q = (select(f.c.filed_at, f.c.filed_by, f.c.file_name, f.c.outcome, f.c.term, f.c.version)
                      .order_by(f.c.filed_at.desc(), f.c.id.desc()).limit(last))
                 out["last"] = [dict(x._mapping) for x in conn.execute(q)]
+                if _columns(conn, r.name) is not None:
+                    out["older"] = _older_kept(conn, r, f)
     finally:
         if engine is not engine_or_url:
             engine.dispose()
     return out
+
+
+def _older_kept(conn, r, f) -> list[dict]:
+    """Versions filed as 'older' that are not current, with the current version of their referral."""
+    from sqlalchemy import and_, true
+
+    cur = r.alias("cur")
+    q = (select(r.c.id, r.c.source_file.label("file_name"), r.c.term, r.c.version,
+                cur.c.version.label("current_version"))
+         .join(f, and_(f.c.referral_id == r.c.id, f.c.outcome == "older"))
+         .outerjoin(cur, and_(cur.c.referral_key == r.c.referral_key, cur.c.is_current == true()))
+         .where(~r.c.is_current).distinct().order_by(r.c.id))
+    return [dict(x._mapping) for x in conn.execute(q)]
 
 
 def case_current(r):

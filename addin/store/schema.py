@@ -12,9 +12,10 @@ MAX_NAME = 63  # PostgreSQL truncates longer identifiers
 
 # Columns every referral version has besides the form's fields.
 META_COLUMNS = ("id", "referral_key", "upn_key", "version", "is_current", "superseded_by", "term", "filed_at",
-                "source_file", "content_hash", "record_hash", "form_version", "queries")
+                "source_file", "content_hash", "record_hash", "form_version", "queries", "saved_at")
 CHILD_META = ("id", "referral_id", "row_number")
-OUTCOMES = ("filed", "unchanged", "superseded", "refused")
+# Filing-log outcomes; "restored" is a coordinator making an older version current ('store restore').
+OUTCOMES = ("filed", "unchanged", "superseded", "older", "refused", "restored")
 
 
 def column_type(f: Field):
@@ -76,6 +77,7 @@ def build_tables(form: Form) -> StoreTables:
         Column("record_hash", String(64), nullable=False),      # sha256 of the typed content
         Column("form_version", String(32), nullable=True),
         Column("queries", Integer, nullable=True),              # how many queries (warnings) it had when filed
+        Column("saved_at", DateTime(timezone=True), nullable=True),  # when its form was last saved (revision 0002)
         *[Column(f.id, column_type(f), nullable=True) for f in form.fields],
         UniqueConstraint("referral_key", "version", name="uq_referrals_key_version"),
     )
@@ -107,7 +109,7 @@ def build_tables(form: Form) -> StoreTables:
         Column("filed_by", String(255), nullable=False),        # the OS user who ran the filing
         Column("file_name", Text, nullable=False),              # file name only, never a value from it
         Column("content_hash", String(64), nullable=True),      # None when the file could not be read
-        Column("outcome", String(12), nullable=False),          # filed / unchanged / superseded / refused
+        Column("outcome", String(12), nullable=False),          # one of OUTCOMES
         Column("referral_id", Integer, ForeignKey("referrals.id", name="fk_filings_referral"), nullable=True),
         Column("version", Integer, nullable=True),
         Column("term", String(16), nullable=True),
