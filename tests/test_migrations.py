@@ -13,13 +13,12 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from test_store import PG_URL, checked, filler, make, pg_unavailable, sc, store, valid  # noqa: F401 (fixtures)
+from test_store import checked, filler, make, sc, store, valid  # noqa: F401 (fixtures)
 
 from addin.store import StoreError, file_batch, load_filings, load_referrals
 from addin.store.db import as_utc, open_store
@@ -208,23 +207,6 @@ def test_a_store_at_an_older_revision_is_upgraded_in_place(tmp_path):
     assert revision(url) == HEAD and snapshot(url) == before and revision(_read_only(backup)) == BASELINE
 
 
-@pytest.fixture
-def pg_schema():
-    """A new, empty PostgreSQL schema: (its URL, an admin engine); dropped afterwards."""
-    why = pg_unavailable()
-    if why:
-        pytest.skip(why)
-    schema = "sc_mig_" + uuid.uuid4().hex[:12]
-    admin = sa.create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    url = sa.engine.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
-
-
 def load_fixture_rows(url: str) -> None:
     """Copy every row of the fixture into a store at 0001 (ids kept, sequences moved past them)."""
     st = store_tables()
@@ -257,11 +239,12 @@ def load_fixture_rows(url: str) -> None:
         dst.dispose()
 
 
+@pytest.mark.parametrize("store", ["postgresql"], indirect=True)  # a new, empty PostgreSQL schema
 @pytest.mark.parametrize("stamped", [False, True], ids=["as-0.1.0-left-it", "stamped-0001"])
-def test_a_0_1_0_store_on_postgresql_is_upgraded_with_nothing_lost(pg_schema, stamped, tmp_path, filler, cfg):
+def test_a_0_1_0_store_on_postgresql_is_upgraded_with_nothing_lost(store, stamped, tmp_path, filler, cfg):
     from alembic import command
 
-    url = pg_schema
+    url = store
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), BASELINE)

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from conftest import rewrite_zip
 from test_register import row as register_row
 from test_register import write_register
-from test_store import checked, filler, make, sc, store, tables, valid  # noqa: F401 (fixtures)
+from test_store import checked, filler, make, personal_values, sc, store, tables, valid  # noqa: F401 (fixtures)
 
 from addin.intake.register import check_register
 from addin.store import file_batch, load_filings, load_referrals, load_table_rows, store_status
@@ -115,6 +115,8 @@ def test_correction_then_original_the_original_is_kept_as_older(store, tmp_path,
         ("referral-1-corrected.xlsx", "filed", 1, 1, None),
         ("referral-1.xlsx", "older", 2, 2, "saved before version 1, which stays current")]
     assert store_status(store)["terms"] == [{"term": "2025-autumn", "referrals": 1, "versions": 2}]
+    secrets = personal_values(valid(1), tables(1))
+    assert [s for s in secrets if s in run.stdout + run.stderr] == []
 
 
 def test_the_older_form_sent_again_changes_nothing(store, tmp_path, filler, cfg):
@@ -205,6 +207,9 @@ def test_restore_makes_the_older_form_current_on_purpose(store, tmp_path, filler
     assert newest["filed_at"].to_pydatetime() >= started - dt.timedelta(seconds=5)
     after = sc("store", "status", "--db", store, "--config", config_file)
     assert "Forms older than" not in after.stdout and "Filings: 1 filed, 1 older, 1 restored." in after.stdout
+
+    secrets = personal_values(valid(1), tables(1))
+    assert [s for s in secrets if s in status.stdout + run.stdout + after.stdout + run.stderr] == []
 
     again = sc("store", "restore", "2", "--db", store, "--config", config_file)
     assert again.returncode == 0

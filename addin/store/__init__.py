@@ -15,6 +15,7 @@ _API = {
     "file_batch": "addin.store.filing",
     "BatchReport": "addin.store.filing",
     "Filing": "addin.store.filing",
+    "restore_version": "addin.store.filing",
     "load_referrals": "addin.store.query",
     "load_table_rows": "addin.store.query",
     "load_filings": "addin.store.query",

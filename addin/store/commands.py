@@ -23,6 +23,11 @@ def _url(db: str | None, config: Config) -> str:
     return store_url(db or config.store)
 
 
+def _noting(out: Console):
+    """What open_store says when it upgraded the store (and where its copy from before is), as a note."""
+    return lambda message: out.print(f"[yellow]note[/] {escape(message)}")
+
+
 def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None = None) -> int:
     """Check and file; exit code 0 all filed or unchanged, 1 some refused, 2 unreadable or store failed."""
     from addin.store.db import StoreError, open_store
@@ -42,7 +47,7 @@ def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None
     url = _url(db, config)
     try:
         # Before reading anything: a store that cannot be opened stops here; an old one is upgraded.
-        engine = open_store(url, notify=lambda message: out.print(f"[yellow]note[/] {escape(message)}"))
+        engine = open_store(url, notify=_noting(out))
     except StoreError as e:
         err.print(f"safecontext: {e}", markup=False)
         return 2
@@ -152,7 +157,7 @@ def run_restore(referral_id: int, config: Config, out: Console, err: Console, db
     from addin.store.filing import restore_version
 
     try:
-        done = restore_version(_url(db, config), referral_id)
+        done = restore_version(_url(db, config), referral_id, notify=_noting(out))
     except StoreError as e:
         err.print(f"safecontext: {e}", markup=False)
         return 2

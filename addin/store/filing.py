@@ -316,15 +316,16 @@ class Restored:
     already: bool = False           # it was current already: nothing changed
 
 
-def restore_version(target, referral_id: int, *, user: str | None = None) -> Restored:
+def restore_version(target, referral_id: int, *, user: str | None = None, notify=None) -> Restored:
     """Make one filed version of a referral current on purpose (e.g. a form kept as older).
 
     The version that was current is superseded by it and stays in the history; the change is
     logged (outcome 'restored', who and when). Raises StoreError when there is no such version.
+    `notify`: as for open_store (told when an old store was upgraded on opening).
     """
     st = store_tables("fap-referral")
     r = st.referrals
-    engine = open_store(target, st.form, create=False)
+    engine = open_store(target, st.form, create=False, notify=notify)
     url = display_url(engine)
     try:
         def attempt(_n) -> Restored:
