@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
+
+from addin.console import SafeConsole
 
 app = typer.Typer(help="SafeContext: check, file and count peer-on-peer abuse referral forms.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = SafeConsole(highlight=False, soft_wrap=True)
+err = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
 
 ConfigOpt = typer.Option(None, "--config", "-c", help="Configuration file (default: $SAFECONTEXT_CONFIG, "
                          "./safecontext.toml, your user config, else the built-in demo).")

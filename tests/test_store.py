@@ -394,7 +394,8 @@ def test_forms_with_errors_are_refused_and_the_rest_filed(store, tmp_path, fille
         assert started - dt.timedelta(seconds=5) <= when.to_pydatetime() <= started + dt.timedelta(minutes=2)
 
 
-def test_ingest_refuses_with_the_messages_validate_gives(store, tmp_path, filler, config_file, cfg, sc):
+def test_ingest_refuses_naming_field_cell_and_rule_but_no_value(store, tmp_path, filler, config_file, cfg, sc):
+    """validate (which goes back to the sender) quotes what was typed; filing output quotes no value."""
     folder = tmp_path / "in"
     make(filler, folder, 1)
     bad = make(filler, folder, 2, name="bad.xlsx", values=valid(2, upn="A12345", postcode="XX"))
@@ -402,9 +403,14 @@ def test_ingest_refuses_with_the_messages_validate_gives(store, tmp_path, filler
     run = cli("ingest", folder, "--db", store, "--config", config_file)  # as a user runs it
     assert run.returncode == 1, run.stderr
     errors = [str(p) for p in check_files([bad], cfg)[0].errors]
-    assert len(errors) == 2
+    assert errors == ["FAP-011 UPN (C11): 'A12345' is not a valid UPN: it has 6 characters, not 13",
+                      "FAP-010 Child's home postcode (C18): 'XX' is not a UK postcode"]
     for message in errors:
-        assert message in shown.stdout and message in run.stdout
+        assert message in shown.stdout
+    lines = [line.strip() for line in run.stdout.splitlines()]
+    assert "error FAP-011 UPN (C11): A UPN is not 13 characters with the correct DfE check letter." in lines
+    assert "error FAP-010 Child's home postcode (C18): A postcode is not a valid UK postcode." in lines
+    assert "A12345" not in run.stdout and "'XX'" not in run.stdout
     assert "Filed 1, unchanged 0, superseded 0, refused 1 into " in run.stdout
     assert "Traceback" not in run.stderr
     again = sc("ingest", folder / "referral-1.xlsx", "--db", store, "--config", config_file)

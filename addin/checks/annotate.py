@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import warnings
 import zipfile
 from collections import defaultdict
 from pathlib import Path
@@ -65,17 +66,20 @@ def _open_for_copy(path: Path, keep_vba: bool):
         data = read_bytes(path)
     except ReadError as e:
         raise AnnotateError(f"{path}: no annotated copy was made: {e.reason}") from None
-    try:
-        return load_workbook(io.BytesIO(data), keep_vba=keep_vba, keep_links=True), None
-    except Exception:  # openpyxl raises many types for what it cannot parse; try once without control bytes
-        pass
-    try:
-        cleaned, removed = _without_control_bytes(data)
-        if removed:
-            return (load_workbook(io.BytesIO(cleaned), keep_vba=keep_vba, keep_links=True),
-                    f"{removed} invisible control character(s) that a workbook cannot hold were left out of this copy.")
-    except Exception:
-        pass
+    with warnings.catch_warnings():  # openpyxl warns on stderr of cells it cannot show; the check said so
+        warnings.simplefilter("ignore")
+        try:
+            return load_workbook(io.BytesIO(data), keep_vba=keep_vba, keep_links=True), None
+        except Exception:  # openpyxl raises many types for what it cannot parse; try once without control bytes
+            pass
+        try:
+            cleaned, removed = _without_control_bytes(data)
+            if removed:
+                return (load_workbook(io.BytesIO(cleaned), keep_vba=keep_vba, keep_links=True),
+                        f"{removed} invisible control character(s) that a workbook cannot hold were left out of "
+                        "this copy.")
+        except Exception:
+            pass
     raise AnnotateError(f"{path}: no annotated copy was made: the workbook holds something the copy cannot be "
                         "written with (an impossible value in a cell). Its problems are in the list above and "
                         "in the JSON; ask the sender to fix them in the form.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
+from addin.console import shown as escape
 from rich.table import Table
 
 from addin.checks.report import progress_bar, show
@@ -70,16 +70,9 @@ def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None
     refused = report.of(REFUSED)
     bad = [f.result for f in refused if f.result is not None and (f.result.read_error or f.result.errors)]
     if bad:
-        out.print(f"[bold red]Refused[/] {len(bad)} (fix these and ingest them again):")
-        if len(bad) <= 10:
-            show(bad, out)  # the table and messages `validate` prints
-        else:  # show() would list only counts for this many; every refusal's errors are listed
-            for r in bad:
-                out.print(f"[bold]{escape(r.label)}[/]")
-                if r.read_error:
-                    out.print(f"  [red]{escape(r.read_error)}[/]")
-                for p in r.errors:
-                    out.print(f"  [red]error[/] {escape(str(p))}")
+        out.print(f"[bold red]Refused[/] {len(bad)} (fix these and ingest them again; 'safecontext validate FILE' "
+                  "shows what was typed in each problem cell):")
+        show(bad, out, private=True, every=True)  # field, cell and rule: no value from the forms
     shown = {id(r) for r in bad}
     for f in refused:
         if f.result is not None and id(f.result) in shown:

@@ -58,9 +58,11 @@ def record_hash(form: Form, values: dict, tables: dict | None = None) -> str:
 
 
 def file_hash(path) -> str:
-    """sha256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    """sha256 of a file's bytes. OSError for anything but a regular file (a pipe, or a link to
+    /dev/zero, would never end) and for a file larger than any workbook that is read."""
+    from addin.intake.reader import ReadError, read_bytes
+
+    try:
+        return hashlib.sha256(read_bytes(path)).hexdigest()
+    except ReadError as e:
+        raise OSError(e.reason) from None
