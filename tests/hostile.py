@@ -258,6 +258,11 @@ CASES: dict[str, Hostile] = {
     "date-serial-nan": Hostile(
         _number_as("date_of_birth", "NaN"), "errors",
         "FAP-007 Date of birth ({date_of_birth}): 'nan' is not a date; type it as dd/mm/yyyy", "FAP-007"),
+    "bad-iso-date": Hostile(
+        lambda good, dst, cells: rewrite(good, dst, {SHEET: set_cell(
+            cells["date_of_birth"], f'<c r="{cells["date_of_birth"]}" t="d"><v>99999-99-99</v></c>')}),
+        "errors",
+        "FAP-007 Date of birth ({date_of_birth}): '99999-99-99' is not a date; type it as dd/mm/yyyy", "FAP-007"),
     "days-as-nan": Hostile(
         _number_as("cats_verbal", "NaN"), "errors",
         "FAP-005 CATS score: verbal ({cats_verbal}): 'nan' is not a number", "FAP-005"),
