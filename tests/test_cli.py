@@ -467,3 +467,20 @@ def test_one_bad_file_does_not_stop_the_others(cli, make_form, tmp_path):
         "  error FAP-011 UPN (C11): 'Y999' is not a valid UPN: it has 4 characters, not 13",
         "3 file(s): 1 valid, 0 valid with queries, 1 with errors, 1 unreadable.",
     ]
+
+
+def test_validate_output_paths_that_cannot_be_written_are_one_line(cli, make_form, tmp_path):
+    form = make_form("pgi", valid_pgi_values(), valid_pgi_tables(), name="one")
+    (tmp_path / "existing.xlsx").write_bytes(b"not a folder")
+    (tmp_path / "somedir").mkdir()
+    cases = {
+        ("--annotate", "existing.xlsx"): "safecontext: --annotate existing.xlsx: is a file; give a folder for the "
+                                         "annotated copies (it is made if missing).",
+        ("--json", "somedir"): "safecontext: --json somedir: is a folder; give a file name such as "
+                               "somedir/problems.json.",
+        ("--json", "existing.xlsx/p.json"): "safecontext: --json existing.xlsx/p.json: existing.xlsx is a file, not "
+                                            "a folder; give another path for the JSON.",
+    }
+    for args, message in cases.items():
+        code, out, err = cli("validate", form.name, *args)
+        assert (code, out, err.strip()) == (2, "", message)

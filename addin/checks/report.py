@@ -47,6 +47,10 @@ def unique_names(paths: list[Path]) -> dict[Path, str]:
 
 def run_validate(paths, config: Config, out: Console, err: Console, annotate: Path | None = None,
                  json_file: Path | None = None, expect: str | None = None) -> int:
+    wrong = _output_problem(annotate, json_file)
+    if wrong:
+        err.print(f"safecontext: {wrong}", markup=False)
+        return 2
     files = expand(paths)
     if not files:
         err.print("safecontext: no workbooks found in " + ", ".join(map(str, paths)), markup=False)
@@ -87,6 +91,19 @@ def run_validate(paths, config: Config, out: Console, err: Console, annotate: Pa
             out.print(f"[yellow]note[/] {_esc(note)}")
         out.print(f"{made} annotated cop{'y' if made == 1 else 'ies'} written to {annotate}", markup=False)
     return exit_code(results)
+
+
+def _output_problem(annotate: Path | None, json_file: Path | None) -> str | None:
+    """Why the output paths cannot be written, checked before any file is read; None when they can."""
+    if annotate is not None and annotate.exists() and not annotate.is_dir():
+        return f"--annotate {annotate}: is a file; give a folder for the annotated copies (it is made if missing)."
+    if json_file is not None:
+        if json_file.is_dir():
+            return f"--json {json_file}: is a folder; give a file name such as {json_file / 'problems.json'}."
+        parent = next((p for p in json_file.parents if p.exists()), None)
+        if parent is not None and not parent.is_dir():
+            return f"--json {json_file}: {parent} is a file, not a folder; give another path for the JSON."
+    return None
 
 
 def exit_code(results: list[FileResult]) -> int:
