@@ -142,6 +142,7 @@ def test_a_batch_with_every_hostile_case_is_checked_and_the_good_forms_filed(bat
             assert codes == [], name
     assert "46 file(s): 25 valid, 0 valid with queries, 16 with errors, 5 unreadable." in run.stdout
     assert "evil\\x1b[31mred\\x1b[2J.xlsx" in run.stdout  # the name, shown as text
+    assert run.stderr == ""  # no progress bar, and no blank line from one, when not a terminal
 
     store = tmp_path / "store.sqlite"
     filed = sc("ingest", batch, "--db", store, timeout=300)

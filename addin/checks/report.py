@@ -17,9 +17,11 @@ _SHOW_ALL_UP_TO = 10  # files; above this only a summary is printed (use --json 
 
 
 def progress_bar(console: Console, total: int) -> Progress:
-    """The progress bar every batch command shows (hidden for a single file or when not a terminal)."""
+    """The progress bar every batch command shows (hidden for a single file, and when not a terminal,
+    where rich would leave a blank line behind)."""
     return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=console, transient=True, disable=total < 2)
+                    TimeRemainingColumn(), console=console, transient=True,
+                    disable=total < 2 or not console.is_terminal)
 
 
 def problem_dicts(results: list[FileResult]) -> list[dict]:
