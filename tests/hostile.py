@@ -230,6 +230,19 @@ def _corrupt(good, dst, cells):
     return corrupt_deflate(good, dst)
 
 
+def _unplaced(good, dst, cells):
+    """Cells with no position (r) after the last real one: calamine would place them further along."""
+    stray = b'<row r="200">' + b'<c t="inlineStr"><is><t>x</t></is></c>' * 3 + b"</row>"
+    return rewrite(good, dst, {SHEET: lambda d: d.replace(b"</sheetData>", stray + b"</sheetData>", 1)})
+
+
+def _single_quoted_far_cell(good, dst, cells):
+    far = b"<row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>x</t></is></c></row>"
+    return rewrite(good, dst, {SHEET: lambda d: d.replace(b"</sheetData>", far + b"</sheetData>", 1)})
+
+
+NOT_AS_EXCEL_WRITES = ("sheet 'Referral' is not written the way Excel writes a sheet (a cell or row without its "
+                       "position in the usual form). Open the file in Excel, save it, and send it again.")
 REFUSED_DAMAGED = "the file is damaged and cannot be opened as a workbook. Ask the sender to save it again and resend it."
 NOT_A_FILE = "is not a file but a device, pipe or socket, so it was not read. Give the path of a saved workbook."
 
@@ -246,6 +259,8 @@ CASES: dict[str, Hostile] = {
     "far-cell-form-sheet": Hostile(_xml_change(SHEET, add_cell_far), "valid", ""),
     "far-cell-marker-sheet": Hostile(_xml_change(MARKER_SHEET, add_cell_far), "valid", ""),
     "corrupt-deflate": Hostile(_corrupt, "unreadable", REFUSED_DAMAGED),
+    "cells-without-positions": Hostile(_unplaced, "unreadable", NOT_AS_EXCEL_WRITES),
+    "far-cell-single-quoted": Hostile(_single_quoted_far_cell, "unreadable", NOT_AS_EXCEL_WRITES),
     "date-serial-minus-1e15": Hostile(
         _number_as("date_of_birth", "-1e15"), "errors",
         "FAP-007 Date of birth ({date_of_birth}): '-1e+15' is not a date; type it as dd/mm/yyyy", "FAP-007"),

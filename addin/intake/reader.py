@@ -41,7 +41,7 @@ MAX_RATIO = 150                 # xlsx parts compress ~10x; far more means a bom
 # so one stray cell at XFD1048576 would ask for hundreds of GB: cells beyond the form are dropped
 # before calamine sees the sheet, and a form whose own cells lie beyond these is refused.
 MAX_ROW, MAX_COL = 20_000, 256  # rows, columns (IV)
-MAX_CELLS = 2_000_000           # rows x columns of the area laid out
+MAX_CELLS = 3_000_000           # rows x columns of the area laid out (9,999 rows x 260 columns pass unchecked)
 MAX_TABLE_ROWS = 1_000          # rows of a repeating table on a form (a blank form has 5 to 12)
 _CACHE_PART = 64 * 2**10        # parts up to this size have their parsed XML cached (see _parse_xml)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -50,12 +50,16 @@ _CELL = re.compile(r'<c r="([A-Z]{1,3}\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _COORD = re.compile(r"^([A-Z]{1,3})(\d+)$")
 # Sheet XML, as bytes: every cell element (any attribute order, any namespace prefix), its position.
 _CELL_ELEMENT = re.compile(rb'<((?:[\w.-]+:)?)c\b([^>]*?)(/>|>.*?</\1c>)', re.S)
+# Excel, LibreOffice and openpyxl write every cell and row with its position first: <c r="C9" ...>.
 _CELL_START = re.compile(rb'<(?:[\w.-]+:)?c[\s/>]')
-_CELL_AT = re.compile(rb'<(?:[\w.-]+:)?c\b[^>]*?\sr="([A-Z]{1,3})(\d{1,7})"')
+_CELL_PLACED = re.compile(rb'<(?:[\w.-]+:)?c r="')
 _ROW_START = re.compile(rb'<(?:[\w.-]+:)?row[\s/>]')
-_ROW_AT = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\sr="(\d{1,7})"')
+_ROW_PLACED = re.compile(rb'<(?:[\w.-]+:)?row r="')
+_CELL_AT = re.compile(rb'<(?:[\w.-]+:)?c r="([A-Z]{1,3})(\d{1,7})"')
+# A position at row 10,000 or beyond, or at column JA (261) or beyond; without one the area is small.
+_FAR = re.compile(rb' r="(?:[A-Z]*\d{5}|(?:[A-Z]{3,}|[J-Z][A-Z])\d)')
 # A number calamine would turn into a date it cannot hold (or a panic): negative, huge, NaN, inf.
-_ODD_NUMBER = re.compile(rb'<(?:[\w.-]+:)?v>\s*(?:-|[^<]*[eEnNiI]|\d{7})')
+_ODD_NUMBER = re.compile(rb'v>\s*(?:-|[^<]*[eEnNiI]|\d{7})')
 _STYLE_ATTR = re.compile(rb'\ss="\d*"')
 _TYPE_ATTR = re.compile(rb'\st="([^"]*)"')
 _VALUE = re.compile(rb'<(?:[\w.-]+:)?v>([^<]*)<')
@@ -256,6 +260,7 @@ class _Structure:
         self._grids: dict[str, list] = {}
         self._special: dict[str, dict] = {}
         self._boxes: dict[str, tuple[int, int]] | None = None
+        self._targets: dict[str, tuple | None] = {}
 
     def _read(self, part: str) -> bytes:
         """A part's bytes, read once. zipfile inflates no more than the size the zip declares, so a
@@ -316,11 +321,13 @@ class _Structure:
 
     def _target(self, name: str) -> tuple[str, str, int, int] | None:
         """(sheet, 'C9', row, column) that a defined name's text points at, whether or not the sheet exists."""
-        m = _REF.match(self.names.get(name.casefold()) or "")
-        if not m:
-            return None
-        sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
-        return sheet, f"{m.group(3)}{m.group(4)}", int(m.group(4)), col_to_index(m.group(3)) + 1
+        key = name.casefold()
+        if key not in self._targets:
+            m = _REF.match(self.names.get(key) or "")
+            self._targets[key] = None if not m else (
+                (m.group(1) or "").replace("''", "'") or m.group(2), f"{m.group(3)}{m.group(4)}", int(m.group(4)),
+                col_to_index(m.group(3)) + 1)
+        return self._targets[key]
 
     def resolve(self, name: str) -> tuple[str, str] | None:
         """(sheet, 'C9') for a defined name, or None when it cannot be read (see why_unusable)."""
@@ -368,22 +375,19 @@ class _Structure:
     def _safe_sheet(self, sheet: str) -> bytes:
         """The sheet's XML as calamine may see it: no cell beyond the form's area, no date it cannot hold."""
         data = self._read(self.sheet_paths[sheet])
-        rows = [int(r) for r in _ROW_AT.findall(data)]
-        at = _CELL_AT.findall(data)
-        last_row = max([int(r) for _, r in at] + rows + [0])
-        last_col = max([col_to_index(c.decode()) + 1 for c in {c for c, _ in at}] + [0])
-        # Cells or rows without a position follow the one before: count them as extending the area.
-        unplaced_cells = len(_CELL_START.findall(data)) - len(at)
-        unplaced_rows = len(_ROW_START.findall(data)) - len(rows)
-        if unplaced_cells or unplaced_rows:
-            last_row, last_col = last_row + unplaced_rows, last_col + unplaced_cells
-        if last_row * last_col > MAX_CELLS or last_row > MAX_ROW or last_col > MAX_COL:
-            if unplaced_cells or unplaced_rows:
-                raise ReadError(self.path, f"sheet '{sheet}' is far larger than any form and its cells carry no "
-                                           "positions. Open it in Excel, delete what is outside the form, save "
-                                           "it and send it again.")
-            rmax, cmax = self._box(sheet)
-            data = _CELL_ELEMENT.sub(lambda m: m.group(0) if _inside(m.group(2), rmax, cmax) else b"", data)
+        # calamine places a cell or row without a position after the one before it, so a sheet written
+        # that way could claim any area; no spreadsheet program writes one.
+        if not _all_placed(data):
+            raise ReadError(self.path, f"sheet '{sheet}' is not written the way Excel writes a sheet (a cell or row "
+                                       "without its position in the usual form). Open the file in Excel, save it, "
+                                       "and send it again.")
+        if _FAR.search(data):
+            at = _CELL_AT.findall(data)
+            last_row = max([int(r) for _, r in at] + [0])
+            last_col = max([col_to_index(c.decode()) + 1 for c in {c for c, _ in at}] + [0])
+            if last_row * last_col > MAX_CELLS or last_row > MAX_ROW or last_col > MAX_COL:
+                rmax, cmax = self._box(sheet)
+                data = _CELL_ELEMENT.sub(lambda m: m.group(0) if _inside(m.group(2), rmax, cmax) else b"", data)
         if _ODD_NUMBER.search(data):
             data = _CELL_ELEMENT.sub(_plain_odd_number, data)
         return data
@@ -476,6 +480,16 @@ def _count(text: str | None, default: int) -> int:
     return int(text) if text and text.isdigit() and len(text) < 4 else default
 
 
+def _all_placed(data: bytes) -> bool:
+    """True when every cell and row element starts with its position (r="...")."""
+    if b":c" in data or b":row" in data:  # elements with a namespace prefix: count them the slow way
+        return (len(_CELL_START.findall(data)) == len(_CELL_PLACED.findall(data))
+                and len(_ROW_START.findall(data)) == len(_ROW_PLACED.findall(data)))
+    cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/")
+    rows = data.count(b"<row ") + data.count(b"<row>") + data.count(b"<row/")
+    return cells == data.count(b'<c r="') and rows == data.count(b'<row r="')
+
+
 def _inside(attrs: bytes, rmax: int, cmax: int) -> bool:
     m = re.search(rb'\sr="([A-Z]{1,3})(\d{1,7})"', attrs)
     return bool(m) and int(m.group(2)) <= rmax and col_to_index(m.group(1).decode()) < cmax
@@ -536,7 +550,7 @@ def _read_fields(book: _Structure, rec: FormRecord) -> None:
         if why:
             _broken(rec, f.id, f.label, f"name '{f.id}' for this field is {why}")
             continue
-        sheet, coord = loc = book.resolve(f.id)
+        sheet, coord = loc = book._target(f.id)[:2]
         if loc in used:
             other = form[used[loc]]
             _broken(rec, f.id, f.label, f"names '{other.id}' ({other.label}) and '{f.id}' point at the same cell "
