@@ -11,11 +11,12 @@ import typer
 from addin.console import SafeConsole
 
 app = typer.Typer(help="SafeContext: check, file and count peer-on-peer abuse referral forms.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  rich_markup_mode=None)
 out = SafeConsole(highlight=False, soft_wrap=True)
 err = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
 
-ConfigOpt = typer.Option(None, "--config", "-c", help="Configuration file (default: $SAFECONTEXT_CONFIG, "
+ConfigOpt = typer.Option(None, "--config", "-c", metavar="FILE", help="Configuration file (default: $SAFECONTEXT_CONFIG, "
                          "./safecontext.toml, your user config, else the built-in demo).")
 
 
@@ -45,8 +46,8 @@ def _form(form_id: str):
 
 
 @app.command()
-def new(form: str = typer.Argument(..., help="fap-referral or pgi"),
-        path: Path = typer.Argument(..., help="Where to write the blank workbook (.xlsx)."),
+def new(form: str = typer.Argument(..., metavar="FORM", help="fap-referral or pgi"),
+        path: Path = typer.Argument(..., metavar="PATH", help="Where to write the blank workbook (.xlsx)."),
         force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
         config: Optional[Path] = ConfigOpt):
     """Write a blank data-entry workbook for a form."""
@@ -62,7 +63,7 @@ def new(form: str = typer.Argument(..., help="fap-referral or pgi"),
 
 
 @app.command()
-def fields(form: str = typer.Argument(..., help="fap-referral or pgi"),
+def fields(form: str = typer.Argument(..., metavar="FORM", help="fap-referral or pgi"),
            as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
            config: Optional[Path] = ConfigOpt):
     """The data dictionary: every field and table of a form."""
@@ -82,7 +83,7 @@ def fields(form: str = typer.Argument(..., help="fap-referral or pgi"),
 
 
 @app.command()
-def rules(form: str = typer.Argument(..., help="fap-referral or pgi"),
+def rules(form: str = typer.Argument(..., metavar="FORM", help="fap-referral or pgi"),
           as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")):
     """Every rule a form is checked against: code, severity and what it checks."""
     from addin.validators import all_rules
@@ -100,12 +101,12 @@ def rules(form: str = typer.Argument(..., help="fap-referral or pgi"),
 
 
 @app.command()
-def validate(paths: List[Path] = typer.Argument(..., help="Workbooks or folders of workbooks."),
-             annotate: Optional[Path] = typer.Option(None, "--annotate", help="Write a copy of each readable file into "
+def validate(paths: List[Path] = typer.Argument(..., metavar="PATH", help="Workbooks or folders of workbooks."),
+             annotate: Optional[Path] = typer.Option(None, "--annotate", metavar="FOLDER", help="Write a copy of each readable file into "
                                                      "this folder, its problems marked and listed on a first "
                                                      "sheet 'Checks'."),
-             json_file: Optional[Path] = typer.Option(None, "--json", help="Write every problem to this JSON file."),
-             form: Optional[str] = typer.Option(None, "--form", help="Refuse files that are not this form."),
+             json_file: Optional[Path] = typer.Option(None, "--json", metavar="FILE", help="Write every problem to this JSON file."),
+             form: Optional[str] = typer.Option(None, "--form", metavar="FORM", help="Refuse files that are not this form."),
              config: Optional[Path] = ConfigOpt):
     """Check forms. Exit 0: all valid (queries allowed); 1: a form has errors; 2: a file could not be read."""
     from addin.checks.report import run_validate
@@ -117,7 +118,7 @@ def validate(paths: List[Path] = typer.Argument(..., help="Workbooks or folders 
 
 
 @app.command()
-def init(path: Optional[Path] = typer.Argument(None, help="Where to write the configuration "
+def init(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="Where to write the configuration "
                                                "(default: your user configuration file)."),
          force: bool = typer.Option(False, "--force", help="Overwrite an existing file.")):
     """Write a commented configuration file to edit: authority, schools, wards, terms, store."""
@@ -132,20 +133,20 @@ def init(path: Optional[Path] = typer.Argument(None, help="Where to write the co
 
 
 @app.command()
-def demo(folder: Path = typer.Argument(Path("safecontext-demo"), help="Where to write the demo."),
-         seed: int = typer.Option(2026, help="Random seed for the synthetic data.")):
+def demo(folder: Path = typer.Argument(Path("safecontext-demo"), metavar="FOLDER", help="Where to write the demo."),
+         seed: int = typer.Option(2026, metavar="N", help="Random seed for the synthetic data.")):
     """Make a synthetic term of forms (fictional people), check them and write the results."""
     from addin.demo import run_demo
 
     run_demo(folder, seed, out, err)
 
 
-DbOpt = typer.Option(None, "--db", help="The store: a SQLite file or a SQLAlchemy URL such as "
+DbOpt = typer.Option(None, "--db", metavar="URL", help="The store: a SQLite file or a SQLAlchemy URL such as "
                      "postgresql+psycopg://user@host/dbname (default: 'store' in the configuration).")
 
 
 @app.command()
-def ingest(paths: List[Path] = typer.Argument(..., help="FAP referral workbooks, folders of them, or register "
+def ingest(paths: List[Path] = typer.Argument(..., metavar="PATH", help="FAP referral workbooks, folders of them, or register "
                                               "workbooks (an Excel table, one row per referral)."),
            db: Optional[str] = DbOpt,
            config: Optional[Path] = ConfigOpt):
@@ -162,7 +163,7 @@ app.add_typer(store_app, name="store")
 
 @store_app.command("status")
 def store_status(db: Optional[str] = DbOpt,
-                 last: int = typer.Option(10, "--last", min=1, help="How many of the latest filings to list."),
+                 last: int = typer.Option(10, "--last", min=1, metavar="N", help="How many of the latest filings to list."),
                  config: Optional[Path] = ConfigOpt):
     """Referrals by term and the latest filings (file names only, no personal values)."""
     from addin.store.commands import run_status
@@ -191,13 +192,13 @@ def _term_or_current(term, config) -> str:
 
 
 @app.command()
-def matrix(term: Optional[str] = typer.Option(None, "--term", "-t", help="Term id like 2026-autumn "
+def matrix(term: Optional[str] = typer.Option(None, "--term", "-t", metavar="TERM", help="Term id like 2026-autumn "
                                               "(default: the current term)."),
-           output: Path = typer.Option(..., "-o", "--output", help="The workbook to write (.xlsx)."),
-           compare: int = typer.Option(2, "--compare", min=0, max=12, help="How many earlier terms to compare with."),
+           output: Path = typer.Option(..., "-o", "--output", metavar="FILE", help="The workbook to write (.xlsx)."),
+           compare: int = typer.Option(2, "--compare", min=0, max=12, metavar="N", help="How many earlier terms to compare with."),
            publishable: bool = typer.Option(False, "--publishable", help="Suppress small numbers so the matrix "
                                             "can leave the panel (always used for the board)."),
-           db: Optional[str] = typer.Option(None, "--db", help="Store: a SQLite file or SQLAlchemy URL "
+           db: Optional[str] = typer.Option(None, "--db", metavar="URL", help="Store: a SQLite file or SQLAlchemy URL "
                                             "(default: from the configuration)."),
            config: Optional[Path] = ConfigOpt):
     """Write the termly data matrix of need from the filed referrals."""
@@ -215,15 +216,15 @@ def matrix(term: Optional[str] = typer.Option(None, "--term", "-t", help="Term i
 
 
 @app.command()
-def brief(term: Optional[str] = typer.Option(None, "--term", "-t", help="Term id like 2026-autumn "
+def brief(term: Optional[str] = typer.Option(None, "--term", "-t", metavar="TERM", help="Term id like 2026-autumn "
                                              "(default: the current term)."),
-          output: Optional[Path] = typer.Option(None, "-o", "--output", help="The Word document to write (.docx)."),
-          template: Optional[Path] = typer.Option(None, "--template", help="A Word template of your own "
+          output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help="The Word document to write (.docx)."),
+          template: Optional[Path] = typer.Option(None, "--template", metavar="FILE", help="A Word template of your own "
                                                   "(default: report_templates/fap_termly_briefing.docx)."),
           pdf: bool = typer.Option(False, "--pdf", help="Also write a PDF (needs LibreOffice)."),
           variables: bool = typer.Option(False, "--variables", help="List the variables a template may use."),
-          compare: int = typer.Option(2, "--compare", min=1, max=12, help="How many earlier terms the trend shows."),
-          db: Optional[str] = typer.Option(None, "--db", help="Store: a SQLite file or SQLAlchemy URL."),
+          compare: int = typer.Option(2, "--compare", min=1, max=12, metavar="N", help="How many earlier terms the trend shows."),
+          db: Optional[str] = typer.Option(None, "--db", metavar="URL", help="Store: a SQLite file or SQLAlchemy URL."),
           config: Optional[Path] = ConfigOpt):
     """Fill the Word briefing for the safeguarding partnership from the publishable matrix."""
     from addin.briefing import VARIABLES, BriefingError, make_briefing
@@ -253,11 +254,11 @@ app.add_typer(addin_app, name="addin")
 
 
 @addin_app.command("build")
-def addin_build(path: Path = typer.Argument(Path("SafeContext.xlam"), help="Where to write the add-in (.xlam)."),
-                interpreter: Optional[str] = typer.Option(None, "--interpreter", help="The python.exe Excel should "
+def addin_build(path: Path = typer.Argument(Path("SafeContext.xlam"), metavar="PATH", help="Where to write the add-in (.xlam)."),
+                interpreter: Optional[str] = typer.Option(None, "--interpreter", metavar="PYTHON", help="The python.exe Excel should "
                                                           "start on Windows (default: this Python when built on "
                                                           "Windows, else 'python' from the PATH)."),
-                interpreter_mac: Optional[str] = typer.Option(None, "--interpreter-mac", help="The python Excel "
+                interpreter_mac: Optional[str] = typer.Option(None, "--interpreter-mac", metavar="PYTHON", help="The python Excel "
                                                               "should start on a Mac (default: this Python when "
                                                               "built on a Mac)."),
                 force: bool = typer.Option(False, "--force", help="Overwrite an existing file.")):
