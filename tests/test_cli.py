@@ -212,17 +212,35 @@ def test_validate_json_of_a_valid_form_is_an_empty_list(cli, make_form, tmp_path
     assert json.loads((tmp_path / "p.json").read_text(encoding="utf-8")) == []
 
 
-def test_validate_expands_folders(cli, make_form, tmp_path):
+def test_validate_expands_folders_and_says_what_it_skipped(cli, make_form, tmp_path):
     make_form("fap-referral", valid_fap_values(), valid_fap_tables(), name="term/school-a/one")
     make_form("pgi", valid_pgi_values() | {"requester_name": None}, valid_pgi_tables(), name="term/two")
-    make_form("pgi", valid_pgi_values(), valid_pgi_tables(), name="term/two.checked")  # our own output
+    # A school's corrected annotated copy is a form like any other.
+    make_form("pgi", valid_pgi_values(), valid_pgi_tables(), name="term/three.checked")
     (tmp_path / "term" / "~$one.xlsx").write_bytes(b"Excel lock file")
     (tmp_path / "term" / "notes.txt").write_text("not a form")
     code, out, _ = cli("validate", "term", "--json", "p.json")
     assert code == 1
-    assert "2 file(s): 1 valid, 0 valid with queries, 1 with errors, 0 unreadable." in lines(out)
+    assert "3 file(s): 2 valid, 0 valid with queries, 1 with errors, 0 unreadable." in lines(out)
+    assert ("note term: skipped 1 Excel lock file(s) (~$..., left while a workbook is open) and 1 file(s) that "
+            "are not workbooks (.xlsx, .xlsm).") in lines(out)
     assert {p["file"] for p in json.loads((tmp_path / "p.json").read_text())} == {"term/two.xlsx"}
-    assert "term/school-a/one.xlsx" in out
+    assert "term/school-a/one.xlsx" in out and "term/three.checked.xlsx" in out
+
+
+def test_a_corrected_checked_copy_is_filed(cli, make_form, tmp_path, cells):
+    """A school corrects the annotated copy it was sent back and returns it: its Checks sheet is ignored."""
+    bad = make_form("fap-referral", valid_fap_values() | {"gender": "Boy"}, valid_fap_tables(), name="ref-9")
+    assert cli("validate", bad, "--annotate", "back")[0] == 1
+    from openpyxl import load_workbook
+
+    copy = tmp_path / "back" / "ref-9.checked.xlsx"
+    wb = load_workbook(copy)
+    wb["Referral"][cells("fap-referral")["gender"]].value = "Female"
+    wb.save(copy)
+    code, out, _ = cli("ingest", "back", "--db", "store.sqlite")
+    assert code == 0, out
+    assert "Filed 1, unchanged 0, superseded 0, refused 0 into " in out
 
 
 def test_validate_empty_folder(sc, tmp_path):

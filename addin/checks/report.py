@@ -53,15 +53,18 @@ def run_validate(paths, config: Config, out: Console, err: Console, annotate: Pa
     if wrong:
         err.print(f"safecontext: {wrong}", markup=False)
         return 2
-    files = expand(paths)
+    skipped: list[str] = []
+    files = expand(paths, skipped)
     if not files:
         err.print("safecontext: no workbooks found in " + ", ".join(map(str, paths)), markup=False)
+        for note in skipped:
+            err.print(f"  {note}", markup=False)
         return 2
     with progress_bar(err, len(files)) as bar:
         task = bar.add_task("Checking", total=len(files))
         results, notes = check_inputs(files, config, expect=expect, advance=lambda: bar.advance(task))
     show(results, out)
-    for note in notes:
+    for note in skipped + notes:
         out.print(f"[yellow]note[/] {_esc(note)}")
     if json_file:
         json_file.parent.mkdir(parents=True, exist_ok=True)

@@ -51,16 +51,31 @@ class FileResult:
         return "errors" if self.errors else "queries" if self.queries else "valid"
 
 
-def expand(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and the workbooks inside any folder (not Excel lock files or our own checked copies)."""
+def expand(paths: Iterable[str | Path], skipped: list[str] | None = None) -> list[Path]:
+    """Files as given, and the workbooks inside any folder (a returned `*.checked.xlsx` copy is a form too).
+
+    Excel lock files (`~$...`) and files that are not workbooks are passed over; `skipped` gets one
+    line per folder saying how many and why, so nothing is left out unseen.
+    """
     out = []
     for p in map(Path, paths):
-        if p.is_dir():
-            # Not only regular files: a pipe or device named .xlsx is listed, so the reader refuses it aloud.
-            out.extend(sorted(q for q in p.rglob("*") if q.suffix.lower() in WORKBOOK_SUFFIXES and not q.is_dir()
-                              and not q.name.startswith("~$") and not q.stem.endswith(".checked")))
-        else:
+        if not p.is_dir():
             out.append(p)
+            continue
+        locks = others = 0
+        for q in sorted(p.rglob("*")):
+            if q.is_dir():
+                continue
+            if q.name.startswith("~$"):
+                locks += 1
+            elif q.suffix.lower() not in WORKBOOK_SUFFIXES:
+                others += 1
+            else:  # not only regular files: a pipe or device named .xlsx is listed, so the reader refuses it aloud
+                out.append(q)
+        reasons = [f"{locks} Excel lock file(s) (~$..., left while a workbook is open)"] if locks else []
+        reasons += [f"{others} file(s) that are not workbooks (.xlsx, .xlsm)"] if others else []
+        if reasons and skipped is not None:
+            skipped.append(f"{p}: skipped {' and '.join(reasons)}.")
     return out
 
 

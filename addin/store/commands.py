@@ -33,7 +33,8 @@ def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None
     from addin.store.db import StoreError, open_store
     from addin.store.filing import OLDER, REFUSED, file_batch
 
-    files = expand(paths)
+    skipped: list[str] = []
+    files = expand(paths, skipped)
     if not files:
         err.print("safecontext: no workbooks found in " + ", ".join(map(str, paths)), markup=False)
         return 2
@@ -78,7 +79,7 @@ def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None
         if f.result is not None and id(f.result) in shown:
             continue
         out.print(f"[red]refused[/] {escape(f.name)}: {escape(f.detail or '')}")
-    for note in notes:
+    for note in skipped + notes:
         out.print(f"[yellow]note[/] {escape(note)}")
     every = len(report.filings) <= _SHOW_EACH_UP_TO
     for f in report.filings:
@@ -97,7 +98,8 @@ def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None
     out.print(f"Filed {report.count('filed')}, unchanged {report.count('unchanged')}, superseded "
               f"{report.count('superseded')}, {older}refused {report.count(REFUSED)} into {escape(report.url)}.")
     if queries:
-        out.print(f"{queries} of the filed forms have queries (warnings to check); 'safecontext validate' lists them.")
+        out.print(f"{queries} of the filed forms {'has' if queries == 1 else 'have'} queries (warnings to check); "
+                  "'safecontext validate' lists them.")
     if any(r.read_error for r in results):
         return 2
     return 1 if refused else 0
