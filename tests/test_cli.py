@@ -502,3 +502,18 @@ def test_validate_output_paths_that_cannot_be_written_are_one_line(cli, make_for
     for args, message in cases.items():
         code, out, err = cli("validate", form.name, *args)
         assert (code, out, err.strip()) == (2, "", message)
+
+
+def test_summary_names_whole_paths_when_not_a_terminal(make_form, tmp_path):
+    """Output sent to a file or a pipe keeps each file's whole path in the summary table."""
+    import os
+    import subprocess
+    import sys
+
+    deep = "a-rather-long-folder-name-for-one-school/and-another-level-for-the-autumn-term-returns"
+    path = make_form("pgi", valid_pgi_values(), valid_pgi_tables(), name=f"{deep}/peer-information-form-1")
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "SAFECONTEXT_CONFIG")}
+    run = subprocess.run([sys.executable, "-m", "addin.cli", "validate", str(path)], capture_output=True, text=True,
+                         env=env, cwd=tmp_path, timeout=120)
+    assert run.returncode == 0
+    assert str(path) in run.stdout
