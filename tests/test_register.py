@@ -12,6 +12,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from addin.forms import get_form
 from addin.forms.fill import Filler
+from conftest import valid_fap_tables, valid_fap_values
 from addin.intake.register import check_register, is_register, read_register
 from addin.store import file_batch, load_filings, load_referrals
 from addin.store.identity import canonical_json
@@ -238,3 +239,28 @@ def test_validate_still_refuses_a_plain_workbook_that_is_neither_form_nor_regist
     out = capsys.readouterr().out
     assert e.value.code == 2
     assert f"{path}: this workbook is not a SafeContext form (it has no SafeContext form marker)." in out
+
+
+def test_a_thin_register_is_one_message_listing_the_missing_required_columns(tmp_path, cli):
+    path = write_register(tmp_path / "thin.xlsx", [{"School": "Kingsmead Academy", "Gangs": "Yes"}],
+                          headings=["School", "Gangs", "Missing from home", "Ward"])
+    message = ("thin.xlsx: the register's table Referrals on sheet 'Register' has no column for these required fields: "
+               "Date of referral; Name; UPN; Date of birth; Gender; Year group; Ethnicity; Reason for referral and "
+               "provision requested; Is the student open to social care?. Add a column for each (the heading may be "
+               "the field's label or id; see 'safecontext fields fap-referral').")
+    for command in (["validate", "thin.xlsx"], ["ingest", "thin.xlsx", "--db", "store.sqlite"]):
+        code, out, _ = cli(*command)
+        assert code == 2
+        assert message in out.splitlines()
+
+
+def test_safecontexts_own_matrix_workbook_is_not_read_as_a_register(tmp_path, cli, make_form):
+    """Its "by school and concern" tables share a few labels with the form, but are not mostly its fields."""
+    form = make_form("fap-referral", valid_fap_values(), valid_fap_tables(), name="one")
+    assert cli("ingest", form, "--db", "store.sqlite")[0] == 0
+    assert cli("matrix", "--term", "2025-spring", "-o", "m.xlsx", "--db", "store.sqlite")[0] == 0
+    for command in (["validate", "m.xlsx"], ["ingest", "m.xlsx", "--db", "store.sqlite"]):
+        code, out, _ = cli(*command)
+        assert code == 2
+        assert ("m.xlsx: this workbook is not a SafeContext form (it has no SafeContext form marker). Start from a "
+                "blank form made by 'safecontext new'.") in out.splitlines()

@@ -79,10 +79,13 @@ def _heading_map(form: Form, headings: list[str]) -> tuple[dict[str, int], list[
 
 
 def _best_table(book: _Structure, form: Form):
+    """The table whose headings are mostly the form's fields (at least MIN_MATCHED and half of them):
+    a table that merely shares a few labels, such as a matrix's "by school and concern", is not a register."""
     best = None
     for sheet, name, ref, header_rows, totals_rows, headings in book.table_parts():
         mapped, ignored = _heading_map(form, headings)
-        if header_rows and len(mapped) >= MIN_MATCHED and (best is None or len(mapped) > len(best[-2])):
+        mostly = len(mapped) >= MIN_MATCHED and 2 * len(mapped) >= len([h for h in headings if h])
+        if header_rows and mostly and (best is None or len(mapped) > len(best[-2])):
             best = (sheet, name, ref, header_rows, totals_rows, headings, mapped, ignored)
     return best
 
@@ -117,6 +120,11 @@ def read_register(path: str | Path, form_id: str = "fap-referral") -> Register:
                                       "register's table headings that are field ids or labels "
                                       f"(see 'safecontext fields {form_id}').")
         sheet, name, ref, header_rows, totals_rows, headings, mapped, ignored = best
+        missing = [f.label for f in form.fields if f.required and f.id not in mapped]
+        if missing:  # its rows could never be filed: say so once, not as a blank on every row
+            raise ReadError(path, f"the register's table {name} on sheet '{sheet}' has no column for these required "
+                                  f"fields: {'; '.join(missing)}. Add a column for each (the heading may be the "
+                                  f"field's label or id; see 'safecontext fields {form_id}').")
         reg.sheet, reg.table, reg.ignored = sheet, name, ignored
         reg.columns = {fid: headings[i] for fid, i in mapped.items()}
         first, _, last = ref.partition(":")
