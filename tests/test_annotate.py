@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from addin.checks.annotate import annotated_copy
 from conftest import resave, valid_fap_tables, valid_fap_values, valid_pgi_tables, valid_pgi_values
 
-RED, AMBER = "00FFC7CE", "00FFEB9C"
+RED, BLUE = "00FF9B9B", "00BDD7EE"
 FORMULA_TEXT = '=HYPERLINK("http://x","y")'
 
 
@@ -39,21 +39,23 @@ def test_validate_annotate_writes_a_checked_copy(cli, two_problems, tmp_path):
     checks = wb["Checks"]
     assert checks["A1"].value == ("1 error(s) and 1 quer(y/ies). Errors must be fixed before the form can be "
                                   "filed; queries are things to check. Click a cell reference to go to it.")
-    rows = [[c.value for c in row] for row in checks.iter_rows(min_row=3, max_col=6)]
+    assert checks["A2"].value == ("Red: an error, which must be fixed before the form can be filed. Blue: a query, "
+                                  "to check. (Pale yellow cells are where the form is typed.)")
+    rows = [[c.value for c in row] for row in checks.iter_rows(min_row=3, max_col=7)]
     assert rows == [
-        ["Severity", "Code", "Sheet", "Cell", "Field", "Message"],
-        ["query", "FAP-020", "Referral", "C12", "date_of_birth",
+        ["Severity", "Code", "Sheet", "Cell", "Field", "Section", "Message"],
+        ["query", "FAP-020", "Referral", "C12", "Date of birth", "1. Referral & Recommendations",
          "Date of birth (C12): 01/05/2012 means Year 8 in 2024/25, but Year group (C14) says 9; check both"],
-        ["error", "FAP-004", "Referral", "C13", "gender",
+        ["error", "FAP-004", "Referral", "C13", "Gender", "1. Referral & Recommendations",
          "Gender (C13): 'Boy' is not one of the choices (Male, Female); pick one from the drop-down"],
     ]
-    assert [checks.cell(row=r, column=1).fill.fgColor.rgb for r in (4, 5)] == [AMBER, RED]
+    assert [checks.cell(row=r, column=1).fill.fgColor.rgb for r in (4, 5)] == [BLUE, RED]
     assert [(checks[f"D{r}"].hyperlink.location, checks[f"D{r}"].hyperlink.target) for r in (4, 5)] == [
         ("'Referral'!C12", None), ("'Referral'!C13", None)]
 
     form = wb["Referral"]
     assert form["C13"].fill.fgColor.rgb == RED
-    assert form["C12"].fill.fgColor.rgb == AMBER
+    assert form["C12"].fill.fgColor.rgb == BLUE
     assert form["C13"].comment.text == ("FAP-004 Gender (C13): 'Boy' is not one of the choices (Male, Female); "
                                         "pick one from the drop-down")
     assert form["C12"].comment.text == ("FAP-020 Date of birth (C12): 01/05/2012 means Year 8 in 2024/25, but "
@@ -96,7 +98,7 @@ def test_problems_without_a_cell_are_listed_without_a_link(check, make_form, tmp
                   lambda wb: wb.defined_names.pop("upn"))
     wb = load_workbook(annotated_copy(path, check(path).problems, tmp_path / "out")[0])
     row = [c.value for c in wb["Checks"][4]]
-    assert row == ["error", "FAP-013", None, None, "upn",
+    assert row == ["error", "FAP-013", None, None, "upn", None,
                    "UPN: the workbook's name 'upn' for this field is missing, so it cannot be read. "
                    "Copy the entries into a blank form made by 'safecontext new'."]
     assert wb["Checks"]["D4"].hyperlink is None
@@ -107,7 +109,7 @@ def test_table_cell_problem_is_marked_on_its_cell(check, make_form, tmp_path, ce
     path = make_form("fap-referral", valid_fap_values(), tables)
     wb = load_workbook(annotated_copy(path, check(path).problems, tmp_path / "out")[0])
     coord = cells("fap-referral")["exclusions_1_days"]
-    assert wb["Referral"][coord].fill.fgColor.rgb == AMBER
+    assert wb["Referral"][coord].fill.fgColor.rgb == BLUE
     assert wb["Checks"]["D4"].hyperlink.location == f"'Referral'!{coord}"
     assert wb["Checks"]["E4"].value == "exclusions.days"
 
@@ -144,7 +146,7 @@ def test_text_that_looks_like_a_formula_stays_text(cli, make_form, tmp_path):
     for coord in ("C17", "C163"):
         assert (form[coord].value, form[coord].data_type) == (FORMULA_TEXT, "s")
     checks = wb["Checks"]
-    assert (checks["F4"].value, checks["F4"].data_type) == (message, "s")
+    assert (checks["G4"].value, checks["G4"].data_type) == (message, "s")
     assert form["C163"].comment.text == "FAP-009 " + message
 
 
@@ -155,4 +157,4 @@ def test_a_message_starting_with_equals_is_written_as_text(check, make_form, tmp
     path = make_form("pgi", valid_pgi_values(), valid_pgi_tables())
     odd = Problem(str(path), "PGI", "C7", "=1+1", "PGI-001", "error", "=SUM(1,2)")
     wb = load_workbook(annotated_copy(path, [odd], tmp_path / "out")[0])
-    assert [(c.value, c.data_type) for c in wb["Checks"][4][4:6]] == [("=1+1", "s"), ("=SUM(1,2)", "s")]
+    assert [(c.value, c.data_type) for c in wb["Checks"][4][4:7:2]] == [("=1+1", "s"), ("=SUM(1,2)", "s")]

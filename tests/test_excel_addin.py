@@ -20,7 +20,7 @@ from addin.excel import cfb, marks, native, vbaproject as vp, xlam
 from conftest import resave, valid_fap_tables, valid_fap_values, valid_pgi_tables, valid_pgi_values
 from fake_xlwings import FakeApp, FakeComError
 
-ERROR_FILL, QUERY_FILL, INPUT_FILL = (0xFF, 0xC7, 0xCE), (0xFF, 0xEB, 0x9C), (0xFF, 0xFD, 0xE7)
+ERROR_FILL, QUERY_FILL, INPUT_FILL = (0xFF, 0x9B, 0x9B), (0xBD, 0xD7, 0xEE), (0xFF, 0xFD, 0xE7)
 REFERRAL = "Referral"          # the FAP form's sheet
 SPRING_2025 = dt.date(2025, 3, 20)
 
@@ -106,14 +106,17 @@ def test_check_marks_exactly_the_problem_cells_and_lists_them(excel, make_form, 
     assert checks.values() == {
         "A1": "1 error(s) and 1 quer(y/ies). Errors must be fixed before the form can be filed; queries are "
               "things to check. Click a cell reference to go to it.",
-        "A3": "Severity", "B3": "Code", "C3": "Sheet", "D3": "Cell", "E3": "Field", "F3": "Message",
-        "A4": "query", "B4": "FAP-028", "C4": REFERRAL, "D4": f'=HYPERLINK("#\'Referral\'!{w}","{w}")', "E4": "ward",
-        "F4": want[w][1].removeprefix("FAP-028 "),
+        "A2": "Red: an error, which must be fixed before the form can be filed. Blue: a query, to check. (Pale "
+              "yellow cells are where the form is typed.)",
+        "A3": "Severity", "B3": "Code", "C3": "Sheet", "D3": "Cell", "E3": "Field", "F3": "Section", "G3": "Message",
+        "A4": "query", "B4": "FAP-028", "C4": REFERRAL, "D4": f'=HYPERLINK("#\'Referral\'!{w}","{w}")',
+        "E4": "Ward where the child lives", "F4": "1. Referral & Recommendations", "G4": want[w][1].removeprefix("FAP-028 "),
         "A5": "error", "B5": "FAP-004", "C5": REFERRAL, "D5": f'=HYPERLINK("#\'Referral\'!{e}","{e}")',
-        "E5": "early_help", "F5": want[e][1].removeprefix("FAP-004 "),
+        "E5": "Does the student have a current Early Help Assessment or CAF?", "F5": "2. Social Profile",
+        "G5": want[e][1].removeprefix("FAP-004 "),
     }
     assert checks.colours() == {"A4": QUERY_FILL, "A5": ERROR_FILL}
-    assert checks.range("A3:F3").font.bold
+    assert checks.range("A3:G3").font.bold
 
     hidden = book.sheets[marks.MARKS_SHEET]
     assert hidden.api.Visible == 2  # very hidden: not offered under Unhide
@@ -292,7 +295,7 @@ def test_a_password_protected_sheet_is_explained_not_forced(excel, make_form, us
 
 
 def test_an_unexpected_failure_is_a_message_not_a_traceback(excel, make_form, user_config, monkeypatch, capsys):
-    def broken(book, problems):
+    def broken(book, problems, form=None):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(marks, "paint", broken)
@@ -374,7 +377,7 @@ def test_a_referral_with_only_queries_is_filed_and_the_queries_are_marked(excel,
                      tables=valid_fap_tables(), name="sam")
     assert sc.file_this_form(book).outcome == "filed"
     assert last_alert(excel)["prompt"] == ("Filed 'sam.xlsx' as a new referral for 2025-spring.\n\nIt has 1 query to "
-                                           "check (marked amber).")
+                                           "check (marked blue).")
     assert book.sheets[REFERRAL].colours()[fap["ward"]] == QUERY_FILL
 
 

@@ -220,7 +220,7 @@ def test_validate_checks_a_register_row_by_row_with_json_and_an_annotated_copy(t
         (str(path), "Register", "D5", "upn", "FAP-011"), (str(path), "Register", "F6", "gender", "FAP-004")]
     wb = load_workbook(tmp_path / "out" / "register.checked.xlsx")  # one copy for the whole register
     assert wb.sheetnames == ["Checks", "Register"]
-    assert wb["Register"]["D5"].fill.fgColor.rgb == wb["Register"]["F6"].fill.fgColor.rgb == "00FFC7CE"
+    assert wb["Register"]["D5"].fill.fgColor.rgb == wb["Register"]["F6"].fill.fgColor.rgb == "00FF9B9B"
     assert wb["Register"]["D5"].comment.text.startswith("FAP-011 UPN (D5)")
     assert wb["Register"]["D4"].comment is None
     assert path.read_bytes() == before

@@ -18,14 +18,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from addin.checks.problems import ERROR, Problem
+from addin.checks.problems import ERROR, LEGEND, MARK_COLOURS, Problem
 from addin.errors import UserError
 from addin.text import printable
 
 CHECKS_SHEET = "Checks"
-FILLS = {"error": PatternFill("solid", fgColor="FFC7CE"), "query": PatternFill("solid", fgColor="FFEB9C")}
-HEADERS = ("Severity", "Code", "Sheet", "Cell", "Field", "Message")
-WIDTHS = (10, 10, 12, 8, 28, 100)
+FILLS = {severity: PatternFill("solid", fgColor=rgb) for severity, rgb in MARK_COLOURS.items()}
+HEADERS = ("Severity", "Code", "Sheet", "Cell", "Field", "Section", "Message")
+WIDTHS = (10, 10, 12, 8, 28, 24, 100)
 _TOP = Alignment(vertical="top")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -103,8 +103,20 @@ def summary_line(problems: list[Problem]) -> str:
             "queries are things to check. Click a cell reference to go to it.")
 
 
+def field_and_section(p: Problem, form) -> tuple[str, str]:
+    """How the Checks sheet names a problem's field: its label and section (the id without a form)."""
+    if not p.field:
+        return "", ""
+    if form is None:
+        return p.field, ""
+    try:
+        return form.label_of(p.field), form.section_of(p.field)
+    except (KeyError, StopIteration):
+        return p.field, ""
+
+
 def annotated_copy(path: Path, problems: list[Problem], out_dir: Path,
-                   name: str | None = None) -> tuple[Path, str | None]:
+                   name: str | None = None, form=None) -> tuple[Path, str | None]:
     """Write `<name>.checked.xlsx` in out_dir with the problems marked; return its path and a note of
     anything left out of the copy (None when nothing was). Raises AnnotateError when no copy can be made."""
     path = Path(path)
@@ -123,14 +135,16 @@ def annotated_copy(path: Path, problems: list[Problem], out_dir: Path,
     ws = wb.create_sheet(CHECKS_SHEET, 0)
     set_text(ws["A1"], summary_line(problems) + (f" Note: {left_out}" if left_out else ""))
     ws["A1"].font = Font(name="Calibri", bold=True)  # named: without a name LibreOffice shows a serif face
+    set_text(ws["A2"], LEGEND)
     for j, h in enumerate(HEADERS, start=1):
         ws.cell(row=3, column=j, value=h).font = Font(name="Calibri", bold=True)
     for i, p in enumerate(problems, start=4):
-        for j, v in enumerate((p.severity, p.code, p.sheet or "", p.cell or "", p.field or "", p.message), start=1):
+        label, section = field_and_section(p, form)
+        for j, v in enumerate((p.severity, p.code, p.sheet or "", p.cell or "", label, section, p.message), start=1):
             set_text(ws.cell(row=i, column=j), v)
-            ws.cell(row=i, column=j).alignment = _WRAP if j == 6 else _TOP
+            ws.cell(row=i, column=j).alignment = _WRAP if j in (5, 6, 7) else _TOP
         ws.cell(row=i, column=1).fill = FILLS[p.severity]
-        lines = math.ceil(len(p.message) / (WIDTHS[5] * 1.1 - 3))
+        lines = max(math.ceil(len(p.message) / (WIDTHS[6] * 1.1 - 3)), math.ceil(len(label) / (WIDTHS[4] * 1.1 - 3)))
         if lines > 1:  # neither Excel nor LibreOffice grows a row for wrapped text when opening a file
             ws.row_dimensions[i].height = 15 * lines + 2
         if p.sheet and p.cell:
@@ -138,7 +152,7 @@ def annotated_copy(path: Path, problems: list[Problem], out_dir: Path,
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheetname(p.sheet)}!{p.cell}",
                                        display=p.cell)
             link.font = Font(name="Calibri", color="0563C1", underline="single")
-    for col, width in zip("ABCDEF", WIDTHS):
+    for col, width in zip("ABCDEFG", WIDTHS):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"

@@ -4,6 +4,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 ERROR, QUERY = "error", "query"
+# How a problem cell is marked, here and in Excel. Three lightnesses (the input cells are FFFDE7, near
+# white; a query light blue; an error a stronger red), so they differ in grey and for colour-blind readers.
+MARK_COLOURS = {ERROR: "FF9B9B", QUERY: "BDD7EE"}
+LEGEND = ("Red: an error, which must be fixed before the form can be filed. Blue: a query, to check. "
+          "(Pale yellow cells are where the form is typed.)")
 
 
 @dataclass(frozen=True)

@@ -74,9 +74,11 @@ def run_validate(paths, config: Config, out: Console, err: Console, annotate: Pa
         from addin.checks.annotate import annotated_copy
 
         problems: dict[Path, list] = {}  # a register's rows share one annotated copy
+        forms = {}
         for r in results:
             if r.record:
                 problems.setdefault(r.path, []).extend(r.problems)
+                forms[r.path] = r.record.form
         names = unique_names(list(problems))
         from addin.checks.annotate import AnnotateError
 
@@ -85,7 +87,7 @@ def run_validate(paths, config: Config, out: Console, err: Console, annotate: Pa
             task = bar.add_task("Annotating", total=len(problems))
             for path, found in problems.items():
                 try:
-                    target, left_out = annotated_copy(path, found, annotate, names[path])
+                    target, left_out = annotated_copy(path, found, annotate, names[path], form=forms[path])
                     made += 1
                     if left_out:
                         notes.append(f"{target}: {left_out}")
@@ -159,8 +161,7 @@ def private_text(p, form) -> str:
     from addin.checks.problems import where
     from addin.validators import all_rules
 
-    table_id, _, column_id = p.field.rpartition(".")
-    label = f"{form[table_id].label}, {form[table_id].column(column_id).label}" if table_id else form[p.field].label
+    label = form.label_of(p.field)
     title = next((r.title for r in all_rules(form) if r.code == p.code), "see 'safecontext rules'")
     return f"{p.code} {where(label, p.cell)}: {title}"
 

@@ -113,6 +113,11 @@ def _listed(problems) -> str:
     return "\n".join(lines)
 
 
+def _form_of(results):
+    """The form the results are of (for the Checks sheet's field labels), or None."""
+    return next((r.record.form for r in results if r.record is not None), None)
+
+
 def _counts(problems) -> str:
     e = sum(p.severity == ERROR for p in problems)
     q = len(problems) - e
@@ -125,14 +130,14 @@ def check_this_form(book):
     config = _config()
     results = _check_saved(book, config)
     problems = _problems(results)
-    done = marks.paint(book, problems)
+    done = marks.paint(book, problems, _form_of(results))
     register = _register_rows(results)
     if not problems:
         show(book.app, f"No problems found in '{book.name}'" + (f" ({len(results)} rows)." if register else "."),
              critical=False)
     else:
         show(book.app, f"{_what(book, results)}.\n\n{_listed(problems)}\n\nThe problem cells "
-                       f"are coloured (red: error, amber: query) with a note on each, and all are listed on the "
+                       f"are coloured (red: error, blue: query) with a note on each, and all are listed on the "
                        f"sheet '{done['checks_sheet']}'. Errors must be fixed before the form can be filed; "
                        "queries are things to check.", critical=any(r.errors for r in results))
     return results if register else results[0]
@@ -146,7 +151,7 @@ def file_this_form(book):
 
     config = _config()
     results = _check_saved(book, config)
-    marks.paint(book, _problems(results))
+    marks.paint(book, _problems(results), _form_of(results))
     if _register_rows(results):
         return _file_register(book, results, config)
     (result,) = results
@@ -160,7 +165,7 @@ def file_this_form(book):
     report = file_batch(store_url(config.store), [result], config)
     filing = report.filings[0]
     queries = (f"\n\nIt has {len(result.queries)} quer{'ies' if len(result.queries) != 1 else 'y'} to check "
-               "(marked amber).") if result.queries else ""
+               "(marked blue).") if result.queries else ""
     if filing.outcome == REFUSED:
         raise Refusal(f"Not filed: {filing.detail}.")
     said = {FILED: f"Filed '{book.name}' as a new referral for {filing.term}.",

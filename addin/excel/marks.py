@@ -1,6 +1,6 @@
 """Problem marks painted live on an open workbook, and taken off again, through xlwings.
 
-Each problem cell is filled red (error) or amber (query) and given a note with the messages;
+Each problem cell is filled red (error) or blue (query) and given a note with the messages;
 a sheet "Checks" lists every problem with a link to its cell. Before painting, each cell's own
 fill colour and note are recorded in a very hidden sheet, so the next check puts them back;
 a colour or note the user has changed since is theirs and is left alone.
@@ -10,15 +10,15 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 
-from addin.checks.annotate import CHECKS_SHEET, HEADERS, cell_notes, summary_line
-from addin.checks.problems import ERROR, Problem
+from addin.checks.annotate import CHECKS_SHEET, HEADERS, cell_notes, field_and_section, summary_line
+from addin.checks.problems import ERROR, LEGEND, MARK_COLOURS, Problem
 from addin.excel import native
 
-COLOURS = {"error": (0xFF, 0xC7, 0xCE), "query": (0xFF, 0xEB, 0x9C)}   # FFC7CE, FFEB9C
+COLOURS = {severity: tuple(int(rgb[i:i + 2], 16) for i in (0, 2, 4)) for severity, rgb in MARK_COLOURS.items()}
 MARKS_SHEET = "_safecontext_marks"
 MARKS_TITLE = "SafeContext marks (the add-in uses this sheet to undo its marks; do not edit)"
 OTHER_CHECKS_SHEET = "SafeContext checks"  # when the workbook has a sheet called Checks of its own
-_WIDTHS = {"A": 10, "B": 10, "C": 12, "D": 8, "E": 28, "F": 110}
+_WIDTHS = {"A": 10, "B": 10, "C": 12, "D": 8, "E": 28, "F": 24, "G": 110}
 
 
 def _hex(rgb) -> str | None:
@@ -175,7 +175,7 @@ def _note_text(found: list[Problem]) -> str:
     return "\n".join(str(p) for p in found)
 
 
-def paint(book, problems: list[Problem]) -> dict:
+def paint(book, problems: list[Problem], form=None) -> dict:
     """Mark every problem on its cell and list them all on a Checks sheet; returns what was done."""
     grouped = cell_notes(problems)
     by_sheet: dict[str, list[tuple[str, list[Problem]]]] = {}
@@ -207,20 +207,23 @@ def paint(book, problems: list[Problem]) -> dict:
                     rng.color = COLOURS[_worst(found)]
                     _set_note(rng, _note_text(found))
         if checks:
-            _checks_sheet(book, checks, problems)
+            _checks_sheet(book, checks, problems, form)
     return {"cells": len(marks), "checks_sheet": checks}
 
 
-def _checks_sheet(book, name: str, problems: list[Problem]) -> None:
+def _checks_sheet(book, name: str, problems: list[Problem], form=None) -> None:
     ws = book.sheets.add(name, before=list(book.sheets)[0])
     ws.range("A1").value = _text(summary_line(problems))
     ws.range("A1").font.bold = True
+    ws.range("A2").value = _text(LEGEND)
     ws.range("A3").value = [list(HEADERS)]
-    ws.range("A3:F3").font.bold = True
+    ws.range("A3:G3").font.bold = True
     rows = []
     for p in problems:
         cell = _link(p.sheet, p.cell) if p.sheet and p.cell else ""
-        rows.append([p.severity, _text(p.code), _text(p.sheet or ""), cell, _text(p.field or ""), _text(p.message)])
+        label, section = field_and_section(p, form)
+        rows.append([p.severity, _text(p.code), _text(p.sheet or ""), cell, _text(label), _text(section),
+                     _text(p.message)])
     if rows:
         ws.range("A4").value = rows
     for i, p in enumerate(problems, start=4):

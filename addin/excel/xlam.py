@@ -38,7 +38,7 @@ class Button:
 GROUPS = (
     ("scForm", "This form", (
         Button("scCheck", "Check this form", "check_this_form", "Spelling",
-               "Saves this form, checks it and marks every problem cell: red for errors, amber for "
+               "Saves this form, checks it and marks every problem cell: red for errors, blue for "
                "queries, with a note on each. The list is on a sheet called Checks."),
         Button("scFile", "File this form", "file_this_form", "FileSave",
                "Saves and checks this FAP referral, then files it in the SafeContext store. A form "

@@ -120,7 +120,16 @@ class Form:
         return self._index[item_id]
 
     def section_of(self, item_id: str) -> str:
+        """The title of the section holding a field or table ('exclusions.date_to': the table's)."""
+        item_id = item_id.split(".")[0]
         return next(s.title for s in self.sections for i in s.items if getattr(i, "id", None) == item_id)
+
+    def label_of(self, item_id: str) -> str:
+        """A field's label; 'Table, Column' for a table column given as 'exclusions.date_to'."""
+        table_id, _, column_id = item_id.rpartition(".")
+        if table_id:
+            return f"{self[table_id].label}, {self[table_id].column(column_id).label}"
+        return self[item_id].label
 
     @property
     def accepted_versions(self) -> tuple[str, ...]:
