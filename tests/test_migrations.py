@@ -279,7 +279,7 @@ def test_the_latest_revision_is_head():
 def schema_differences(url, metadata) -> list:
     """What alembic's compare_metadata finds between a store and a declaration (empty: they agree)."""
     from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
+    from alembic.runtime.migration import MigrationContext
 
     engine = sa.create_engine(url)
     try:
