@@ -284,7 +284,7 @@ def run_demo(folder: Path, seed: int, out, err, today: dt.date | None = None) ->
         task = bar.add_task("Annotating", total=len(latest_results))
         for r in latest_results:
             if r.problems:
-                annotated_copy(r.path, r.problems, checked)
+                annotated_copy(r.path, r.problems, checked, form=r.record.form)
             bar.advance(task)
     report_file = folder / "validation-report.json"
     report_file.write_text(json.dumps(problem_dicts(latest_results), indent=2, ensure_ascii=False), encoding="utf-8")
