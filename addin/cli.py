@@ -186,9 +186,13 @@ def _term_or_current(term, config) -> str:
     from addin.term import TermError, current_term, parse_term
 
     try:
-        return parse_term(term) if term else current_term(None, config)
+        if term:
+            return parse_term(term)
+        chosen = current_term(None, config)
     except TermError as e:
         raise Exit(str(e))
+    out.print(f"No --term given: using the current term, {chosen}.", markup=False)
+    return chosen
 
 
 @app.command()

@@ -517,3 +517,15 @@ def test_summary_names_whole_paths_when_not_a_terminal(make_form, tmp_path):
                          env=env, cwd=tmp_path, timeout=120)
     assert run.returncode == 0
     assert str(path) in run.stdout
+
+
+def test_matrix_without_term_names_the_term_it_used(cli, make_form, config):
+    from addin.term import current_term
+
+    assert cli("ingest", make_form("fap-referral", valid_fap_values(), valid_fap_tables()), "--db", "s.sqlite")[0] == 0
+    term = current_term(None, config)  # the form is from spring 2025, so that term has nothing filed
+    code, out, err = cli("matrix", "-o", "m.xlsx", "--db", "s.sqlite")
+    assert code == 2
+    assert out.splitlines() == [f"No --term given: using the current term, {term}."]
+    assert err.strip() == (f"safecontext: no referrals are filed for {term}. File some with 'safecontext ingest', or "
+                           "choose another --term.")
