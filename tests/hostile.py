@@ -17,21 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from conftest import rewrite_zip as rewrite
+
 SHEET = "xl/worksheets/sheet1.xml"      # the Referral sheet in a form made by `safecontext new`
 MARKER_SHEET = "xl/worksheets/sheet3.xml"
 STRINGS = "xl/sharedStrings.xml"
-
-
-def rewrite(src: Path, dst: Path, changes: dict, compression=zipfile.ZIP_DEFLATED) -> Path:
-    """Copy a workbook's zip, replacing parts: name -> bytes, or a function of the old bytes."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", compression) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            change = changes.get(info.filename)
-            if change is not None:
-                data = change(data) if callable(change) else change
-            zout.writestr(info.filename, data)
-    return dst
 
 
 def set_cell(coord: str, xml: str) -> Callable[[bytes], bytes]:
