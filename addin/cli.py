@@ -150,7 +150,7 @@ def ingest(paths: List[Path] = typer.Argument(..., metavar="PATH", help="FAP ref
                                               "workbooks (an Excel table, one row per referral)."),
            db: Optional[str] = DbOpt,
            config: Optional[Path] = ConfigOpt):
-    """File valid FAP referrals in the store. Exit 0: all filed or unchanged; 1: some refused; 2: a file could not be read or the store could not be opened."""
+    """File valid FAP referrals in the store. Exit 0: all filed, unchanged or kept as older; 1: some refused; 2: a file could not be read or the store could not be opened."""
     from addin.store.commands import run_ingest
 
     raise typer.Exit(run_ingest(paths, _config(config), out, err, db=db))

@@ -359,6 +359,33 @@ def test_a_corrected_referral_supersedes_the_filed_one(excel, make_form, user_co
                                            "version 1); the store now holds version 2.")
 
 
+def test_an_older_copy_is_kept_but_not_made_current(excel, make_form, user_config, store, tmp_path):
+    """The correction was filed first (saved in 2030, by its own properties); this copy, saved now, is older."""
+    import re
+
+    from conftest import rewrite_zip
+
+    correction = make_form("fap-referral", valid_fap_values() | {"referral_reason": "Corrected reason."},
+                           valid_fap_tables(), name="correction")
+    later = tmp_path / "correction-2030.xlsx"
+    rewrite_zip(correction, later, {"docProps/core.xml": lambda xml: re.sub(
+        rb"(<dcterms:modified\b[^>]*>)[^<]*", rb"\g<1>2030-01-01T00:00:00Z", xml)})
+    from addin.config import load_config
+    from addin.checks.run import check_files
+    from addin.store.filing import file_batch
+
+    assert file_batch(f"sqlite:///{store}", check_files([later], load_config()), load_config()).filings[0].outcome \
+        == "filed"
+    book = open_form(excel, make_form, name="sam")
+    filing = sc.file_this_form(book)
+    assert filing.outcome == "older"
+    assert last_alert(excel)["prompt"] == (
+        "'sam.xlsx' is older than the version already filed (it was saved before version 1, which stays current), "
+        f"so it was kept in the history but not made current. If this copy is the right one, ask your SafeContext "
+        f"administrator to make version id {filing.referral_id} current.")
+    assert _filed(store) == 2
+
+
 def test_a_referral_with_errors_is_refused_with_its_messages(excel, make_form, user_config, store, fap):
     book = open_form(excel, make_form, values=invalid_fap(), tables=valid_fap_tables(), name="sam")
     assert sc.file_this_form(book) is None

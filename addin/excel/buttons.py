@@ -147,7 +147,7 @@ def check_this_form(book):
 def file_this_form(book):
     """File this form: check it as above; with no errors, file it in the configured store."""
     from addin.store.db import store_url
-    from addin.store.filing import FILED, REFUSED, SUPERSEDED, UNCHANGED, file_batch
+    from addin.store.filing import FILED, OLDER, REFUSED, SUPERSEDED, UNCHANGED, file_batch
 
     config = _config()
     results = _check_saved(book, config)
@@ -171,7 +171,10 @@ def file_this_form(book):
     said = {FILED: f"Filed '{book.name}' as a new referral for {filing.term}.",
             SUPERSEDED: f"Filed '{book.name}': it corrects a referral filed before ({filing.detail}); the "
                         f"store now holds version {filing.version}.",
-            UNCHANGED: f"'{book.name}' is already filed with exactly this content; nothing was changed."}
+            UNCHANGED: f"'{book.name}' is already filed with exactly this content; nothing was changed.",
+            OLDER: f"'{book.name}' is older than the version already filed (it was {filing.detail}), so it was "
+                   f"kept in the history but not made current. If this copy is the right one, ask your "
+                   f"SafeContext administrator to make version id {filing.referral_id} current."}
     show(book.app, said.get(filing.outcome, f"Filed: {filing.outcome}.") + queries, critical=False)
     return filing
 
