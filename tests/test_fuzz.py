@@ -4,6 +4,7 @@ Each example fills a few FAP referrals with random values of every kind a cell c
 times, booleans, huge and negative numbers, NaN and infinity, control characters, long text) in
 random fields, checks them as one batch, and files those without errors. Whatever was typed,
 a field either has a problem on its cell or holds a value of its declared type that the store takes.
+250 examples (about 500 forms) by default; SAFECONTEXT_FUZZ_EXAMPLES=2000 for a longer hunt.
 """
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def store(tmp_path_factory):
     engine.dispose()
 
 
-@settings(max_examples=int(os.environ.get("SAFECONTEXT_FUZZ_EXAMPLES", "120")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=int(os.environ.get("SAFECONTEXT_FUZZ_EXAMPLES", "250")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow])
 @given(batch=st.lists(forms, min_size=1, max_size=3))
 def test_random_values_in_random_cells(batch, fillers, config, tmp_path_factory, store):
