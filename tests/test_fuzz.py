@@ -72,8 +72,11 @@ def store(tmp_path_factory):
     engine.dispose()
 
 
-@settings(max_examples=int(os.environ.get("SAFECONTEXT_FUZZ_EXAMPLES", "250")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("SAFECONTEXT_FUZZ_EXAMPLES", "250"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(batch=st.lists(forms, min_size=1, max_size=3))
 def test_random_values_in_random_cells(batch, fillers, config, tmp_path_factory, store):
     from addin.store.filing import file_batch
