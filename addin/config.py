@@ -23,6 +23,7 @@ class Config:
     wards: tuple[str, ...]
     store: str = "safecontext-store.sqlite"
     suppression_threshold: int = 5
+    minimum_publishable_total: int = 20
     postcode_lookup: str | None = None
     terms: dict = field(default_factory=dict)
     path: Path | None = None  # the file it came from; None for the built-in demo
@@ -98,6 +99,9 @@ def _parse(text: str, path: Path | None) -> Config:
     threshold = data.get("suppression_threshold", 5)
     if not isinstance(threshold, int) or threshold < 2:
         raise ConfigError(f"{where}: suppression_threshold must be a whole number of at least 2.")
+    minimum = data.get("minimum_publishable_total", 20)
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
+        raise ConfigError(f"{where}: minimum_publishable_total must be a whole number of 0 or more.")
     store = str(data.get("store", "safecontext-store.sqlite"))
     lookup = data.get("postcode_lookup")
     if lookup and path is not None and not Path(lookup).is_absolute():
@@ -112,6 +116,7 @@ def _parse(text: str, path: Path | None) -> Config:
         wards=tuple(map(str, data["wards"])),
         store=store,
         suppression_threshold=threshold,
+        minimum_publishable_total=minimum,
         postcode_lookup=lookup,
         terms=dict(data.get("terms", {})),
         path=path,

@@ -49,7 +49,10 @@ VARIABLES = {
     "methodology": "How the numbers were made",
     "symbols_note": "What c and 0 mean",
     "threshold": "The suppression threshold (counts below it are shown as c)",
+    "headline_only": "True when the term publishes headline counts only (too few referrals to break down)",
+    "publication_note": "Why only headline counts are published ('' when the whole briefing is)",
 }
+WITHHELD = "Withheld to protect small numbers"
 
 
 class BriefingError(UserError):
@@ -71,6 +74,8 @@ def _say(v, threshold: int) -> str:
 
 def _pooled_rows(block, threshold: int, label: str) -> list[dict]:
     """Named rows where the row count survives suppression; the rest pooled without names."""
+    if block.withheld:
+        return [{"name": WITHHELD, "referrals": "c", "any_concern": "c"}]
     rows, pooled = [], 0
     for name in block.counts.index:
         total = block.row_totals[name]
@@ -92,7 +97,11 @@ def _pooled_rows(block, threshold: int, label: str) -> list[dict]:
 def context(pub: list[Sheet], term: str, term_dates: tuple[dt.date, dt.date], config, threshold: int,
             symbols: str, chart_dir: Path) -> dict:
     """Every variable of the template, from publishable sheets only."""
+    from addin.matrix.publishable import HEADLINE
+
     lines = dict(_sheet(pub, "Summary").lines)
+    if HEADLINE in lines:
+        return _headline_context(lines, term, term_dates, config, threshold, symbols)
     trend = _sheet(pub, "Trend").blocks[0].counts
     terms = list(trend.index)
     prev = terms[terms.index(term) - 1] if term in terms and terms.index(term) > 0 else None
@@ -125,6 +134,8 @@ def context(pub: list[Sheet], term: str, term_dates: tuple[dt.date, dt.date], co
     ctx_block = _sheet(pub, "Contexts").blocks[0]
     contexts = [{"item": item, "all": ctx_block.counts.loc[item, ALL_REFERRALS],
                  "any_concern": ctx_block.counts.loc[item, ANY]} for item in ctx_block.counts.index]
+    if ctx_block.withheld:
+        contexts = [{"item": WITHHELD, "all": "c", "any_concern": "c"}]
     combos_block = _sheet(pub, "Overlaps").blocks[0].counts
     combinations = [{"combination": str(k), "count": v} for k, v in combos_block[REFERRALS].items()]
     dq_lines = dict(_sheet(pub, "Data quality").lines)
@@ -134,7 +145,10 @@ def context(pub: list[Sheet], term: str, term_dates: tuple[dt.date, dt.date], co
         data_quality.append(f"{_say(dq_lines['Filed with queries to check'], threshold)} referrals were filed "
                             "with queries for the panel to check.")
     # c here may hide a large count (its complement is small), so it is shown as c, not "fewer than".
-    blank_fields = [f"{k} ({v})" for k, v in dq_block.iloc[:, 0].items() if v != 0][:5]
+    # The matrix lists the fields in form order; ranked here among the counts shown (a "c" last, unranked).
+    blanks = [(k, v) for k, v in dq_block.iloc[:, 0].items() if v != 0]
+    blanks.sort(key=lambda kv: -kv[1] if isinstance(kv[1], int) else 1)
+    blank_fields = [f"{k} ({v})" for k, v in blanks][:5]
     if blank_fields:
         data_quality.append("Fields most often left blank: " + "; ".join(blank_fields) + ".")
     from addin.briefing.charts import concerns_chart, trend_chart
@@ -152,12 +166,35 @@ def context(pub: list[Sheet], term: str, term_dates: tuple[dt.date, dt.date], co
         "trend_chart": trend_chart(trend, chart_dir / "trend.png"),
         "trend": [{"term": t, "referrals": trend.loc[t, REFERRALS], "any_concern": trend.loc[t, ANY]} for t in terms],
         "data_quality": [_capital(s) for s in data_quality] or ["No data quality issues to report."],
-        "methodology": ("Counts of Fair Access Panel referrals filed in SafeContext whose referral date falls in "
-                        "the term; a corrected referral replaces the earlier version, so each referral is counted "
-                        "once. Concerns are the peer-on-peer abuse ticks on the referral form plus whether the "
-                        "child is open to children's social care. Wards are where the child lives. Small numbers "
-                        "are suppressed so that no child can be identified."),
-        "symbols_note": symbols, "threshold": threshold,
+        "methodology": METHODOLOGY,
+        "symbols_note": symbols, "threshold": threshold, "headline_only": False, "publication_note": "",
+    }
+
+
+METHODOLOGY = ("Counts of Fair Access Panel referrals filed in SafeContext whose referral date falls in the term; a "
+               "corrected referral replaces the earlier version, so each referral is counted once. Concerns are the "
+               "peer-on-peer abuse ticks on the referral form plus whether the child is open to children's social "
+               "care. Wards are where the child lives. Small numbers are suppressed so that no child can be "
+               "identified.")
+
+
+def _headline_context(lines: dict, term: str, term_dates, config, threshold: int, symbols: str) -> dict:
+    """The template's variables for a term that publishes headline counts only: the number of referrals
+    and why nothing more is said; every table empty, no charts."""
+    from addin.matrix.publishable import HEADLINE
+
+    n, reason = lines.get("Referrals"), lines[HEADLINE]
+    return {
+        "marking": MARKING, "board": BOARD, "authority": config.authority, "term": term,
+        "term_label": term_label(term), "term_dates": f"{term_dates[0]:%d/%m/%Y} to {term_dates[1]:%d/%m/%Y}",
+        "previous_label": "", "produced": f"{dt.date.today():%d/%m/%Y}",
+        "referrals": n, "any_concern": "c", "any_concern_share": "c",
+        "key_messages": [f"{_capital(_say(n, threshold))} referrals reached the Fair Access Panel in the "
+                         f"{term_label(term).lower()}.", reason],
+        "concerns": [], "concerns_chart": "", "overlap_sentence": "", "combinations": [], "schools": [],
+        "wards": [], "contexts": [], "trend_chart": "", "trend": [], "data_quality": [],
+        "methodology": METHODOLOGY, "symbols_note": symbols, "threshold": threshold, "headline_only": True,
+        "publication_note": reason,
     }
 
 

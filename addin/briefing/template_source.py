@@ -60,6 +60,7 @@ def build(path: Path = TEMPLATE) -> Path:
 
     doc.add_heading("Key messages", level=1)
     _bullets(doc, "key_messages")
+    doc.add_paragraph("{%p if not headline_only %}")  # a term with too few referrals: no breakdown at all
 
     doc.add_heading("Concerns recorded on referrals", level=1)
     doc.add_paragraph("Each referral can record several peer-on-peer abuse concerns, so the numbers do not "
@@ -92,6 +93,7 @@ def build(path: Path = TEMPLATE) -> Path:
 
     doc.add_heading("Data quality", level=1)
     _bullets(doc, "data_quality")
+    doc.add_paragraph("{%p endif %}")
 
     doc.add_heading("Method and symbols", level=1)
     doc.add_paragraph("{{ methodology }}")

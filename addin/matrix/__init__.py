@@ -50,7 +50,8 @@ def matrix_sheets(term: str, config, db: str | None = None, compare: int = 2, pu
     if not publishable:
         return sheets, terms
     earlier = {t: earlier_hidden(t, config, db, compare) for t in terms[:-1] if counts.loc[t, "referrals"]}
-    return make_publishable(sheets, config.suppression_threshold, earlier), terms
+    return make_publishable(sheets, config.suppression_threshold, earlier,
+                            minimum_total=config.minimum_publishable_total), terms
 
 
 def earlier_hidden(term: str, config, db: str | None, compare: int) -> set[str]:
@@ -61,7 +62,7 @@ def earlier_hidden(term: str, config, db: str | None, compare: int) -> set[str]:
 
     _, _, referrals, agencies, counts, blanks = load(term, config, db, compare)
     return hidden_numbers(build(referrals, term, trend_table(counts), config, agencies, blanks),
-                          config.suppression_threshold)
+                          config.suppression_threshold, config.minimum_publishable_total)
 
 
 def make_matrix(term: str, out: Path, config, db: str | None = None, compare: int = 2,

@@ -45,6 +45,7 @@ class Block:
     heat: bool = True
     note: str = ""
     chart: str | None = None                 # "bar" or "line"
+    withheld: bool = False                   # publishable only: every count of the table hidden (zeros too)
 
 
 @dataclass

@@ -26,10 +26,14 @@ def _positive(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool) and v > 0
 
 
-LINE_KEYS = {REFERRALS: REFERRALS, ANY: ANY, BLANKS_OF: REFERRALS}
+TWO, QUERIES, SCHOOLS_WITH = "Referrals with two or more concerns", "Filed with queries to check", "Schools with referrals"
+LINE_KEYS = {REFERRALS: REFERRALS, ANY: ANY, BLANKS_OF: REFERRALS, TWO: TWO, QUERIES: QUERIES}
+MINIMUM_TOTAL = 20  # addin.config's default minimum_publishable_total
+HEADLINE = "Headline counts only"
 
 
-def publishable(sheets: list[Sheet], threshold: int, earlier: dict[str, set[str]] | None = None) -> list[Sheet]:
+def publishable(sheets: list[Sheet], threshold: int, earlier: dict[str, set[str]] | None = None,
+                minimum_total: int = MINIMUM_TOTAL) -> list[Sheet]:
     """A copy of `sheets` with every count suppressed as the rules say; exact sheets are untouched.
 
     The same number is printed on several sheets (a concern's total on Summary, as the Total row
@@ -39,15 +43,79 @@ def publishable(sheets: list[Sheet], threshold: int, earlier: dict[str, set[str]
     1 unless the total is hidden) is then hidden everywhere, and every block suppressed again
     with it hidden, until no block hides a number another shows.
 
+    Then the whole matrix is checked against a reader who also knows how its numbers relate (a
+    concern count is at most its row's "any concern" count, which is at most its referrals, and the
+    rest listed in addin.matrix.informed): more is hidden, combinations pooled or tables withheld
+    until every "c" could be at least `threshold` different values.
+
+    A term with fewer than `minimum_total` referrals publishes headline counts only (headline()),
+    and so does one whose breakdown nothing can protect.
+
     `earlier`: for each earlier term in the Trend, the numbers of its own that its publishable
     matrix hides (hidden_numbers()); they stay hidden in the Trend and the summary lines here.
     """
-    return _linked(sheets, threshold, earlier)[0]
+    return _protected(sheets, threshold, earlier, minimum_total)[0]
 
 
-def hidden_numbers(sheets: list[Sheet], threshold: int) -> set[str]:
+def hidden_numbers(sheets: list[Sheet], threshold: int, minimum_total: int = MINIMUM_TOTAL) -> set[str]:
     """What the term's publishable matrix hides of its own totals: REFERRALS, ANY, concern labels."""
-    return {key for key in _linked(sheets, threshold, None)[1] if isinstance(key, str)}
+    return {key for key in _protected(sheets, threshold, None, minimum_total)[1] if isinstance(key, str)}
+
+
+def referrals(sheets: list[Sheet]) -> int:
+    """The number of referrals a built matrix counts (its Summary line)."""
+    return int(dict(next(s for s in sheets if s.name == SUMMARY).lines)[REFERRALS])
+
+
+def headline_reason(minimum_total: int) -> str:
+    """Why a term publishes headline counts only, in plain English."""
+    return (f"This term had fewer than {minimum_total} referrals, so only headline counts are published, to "
+            "protect the children concerned.")
+
+
+UNPROTECTABLE = ("This term's breakdown could not be published without letting a small number be worked out, "
+                 "so only headline counts are published, to protect the children concerned.")
+
+
+def headline(sheets: list[Sheet], threshold: int, reason: str) -> list[Sheet]:
+    """Headline counts only: one Summary sheet with the authority, the term, the number of referrals (c when
+    it is 1 to threshold-1) and why nothing more is published."""
+    lines = dict(next(s for s in sheets if s.name == SUMMARY).lines)
+    n = int(lines[REFERRALS])
+    return [Sheet(SUMMARY, [], [("Authority", lines["Authority"]), ("Term", lines["Term"]),
+                                (REFERRALS, SUPPRESSED if _small(n, threshold) else n), (HEADLINE, reason)])]
+
+
+def is_headline(sheets: list[Sheet]) -> bool:
+    """True for a publication of headline counts only."""
+    return any(label == HEADLINE for s in sheets for label, _ in s.lines)
+
+
+def _protected(sheets, threshold, earlier, minimum_total):
+    """(published sheets, keys hidden)."""
+    from addin.matrix import informed
+
+    n = referrals(sheets)
+    everything = {REFERRALS, ANY} | set(CONCERNS.values())
+    if n < minimum_total:
+        return headline(sheets, threshold, headline_reason(minimum_total)), \
+            everything - ({REFERRALS} if not _small(n, threshold) else set())
+    out, forced = _linked(sheets, threshold, earlier)
+    try:
+        out, hidden = informed.protect(sheets, out, threshold,
+                                       lambda b, also, hide: _combinations(b, threshold, hide, also))
+    except informed.Unprotectable:
+        return headline(sheets, threshold, UNPROTECTABLE), everything - ({REFERRALS} if not _small(n, threshold)
+                                                                          else set())
+    hidden |= forced
+    withheld = {b.title for s in out for b in s.blocks if b.withheld}
+    result = []
+    for exact, s in zip(sheets, out):
+        lines = _ranking(_lines(exact.lines, threshold, hidden), s.blocks) if s.lines else s.lines
+        if s.name == SUMMARY and any(t.startswith("Referrals by school") for t in withheld):
+            lines = [(label, SUPPRESSED if label == SCHOOLS_WITH and _positive(v) else v) for label, v in lines]
+        result.append(Sheet(s.name, s.blocks, lines))
+    return result, hidden
 
 
 def _linked(sheets, threshold, earlier):
@@ -141,13 +209,21 @@ def _blanks(b: Block, threshold: int, filed) -> Block:
 
     That complement is a count other sheets suppress (24 filed, 22 without home information: the
     2 with it are the "c" on Contexts), so it must not be left to subtraction.
+
+    The fields are the ones most often blank, listed in form order: ranked by their counts, a "c"
+    between 24 and 22 would be 22 to 24 (23 if the ranking's ties follow the form), whatever is hidden.
     """
+    from addin.matrix.build import _labels, optional_fields
+
     def shown(v):
         v = int(v)
         return "c" if _small(v, threshold) or (filed is not None and _small(int(filed) - v, threshold)) else v
 
-    return Block(b.title, b.counts.astype(object).map(shown), additive_cols=False, heat=b.heat, note=b.note,
-                 chart=b.chart)
+    labels = _labels()
+    order = {labels[f.id]: i for i, f in enumerate(optional_fields())}
+    counts = b.counts.astype(object).map(shown)
+    counts = counts.loc[sorted(counts.index, key=lambda r: order.get(str(r), len(order)))]
+    return Block(b.title, counts, additive_cols=False, heat=b.heat, note=b.note, chart=b.chart)
 
 
 def _lines(lines, threshold, forced=frozenset()):
@@ -207,15 +283,16 @@ def _block(b: Block, threshold: int, sheet: str, forced=frozenset()) -> Block:
                  chart=b.chart)
 
 
-def _combinations(b: Block, threshold: int, hide_total: bool = False) -> Block:
+def _combinations(b: Block, threshold: int, hide_total: bool = False, also=()) -> Block:
     """Rare combinations are pooled into one row, so no single unusual combination is shown.
 
     A concern's total (and each pair's count on the co-occurrence table) less the combinations
     shown that hold it is the number of pooled referrals with it: that must not be 1 to
     threshold-1 either, so the smallest shown combination holding it joins the pool until none is.
+    `also`: combinations to pool whatever their size (the informed reader could narrow them).
     """
     counts = b.counts[REFERRALS].astype(int)
-    pooled = set(_pooled(counts, threshold))
+    pooled = set(_pooled(counts, threshold, also))
     keep = counts[[k not in pooled for k in counts.index]]
     rest = int(counts[list(pooled)].sum()) if pooled else 0
     series = pd.concat([keep, pd.Series({OTHER_COMBINATIONS: rest})]) if rest else keep.copy()
@@ -228,12 +305,12 @@ def _combinations(b: Block, threshold: int, hide_total: bool = False) -> Block:
                                "a smaller one be worked out, are pooled.")
 
 
-def _pooled(counts: pd.Series, threshold: int) -> list:
+def _pooled(counts: pd.Series, threshold: int, also=()) -> list:
     """The combinations ("CSE + Gangs") to pool: the rare ones, then as few more as keep the pooled count
     of every group a reader can total (each concern, each pair, "two or more concerns" and "one
     concern") at 0 or at least the threshold (each combination joining the pool adds at least that)."""
     members = {k: frozenset(str(k).split(" + ")) for k in counts.index}
-    pooled = [k for k in counts.index if counts[k] < threshold]
+    pooled = [k for k in counts.index if counts[k] < threshold or k in also]
     concerns = sorted(set().union(*members.values())) if members else []
     groups = [frozenset([a]).issubset for a in concerns] + \
         [frozenset(p).issubset for p in combinations(concerns, 2)] + \
