@@ -911,6 +911,16 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def soffice_writer() -> str | None:
+    """soffice when LibreOffice Writer is installed too (a .docx needs it; Calc alone cannot convert one)."""
+    import os
+
+    found = soffice()
+    if found and (shutil.which("lowriter") or (Path(os.path.realpath(found)).parent / "swriter").exists()):
+        return found
+    return None
+
+
 def convert_to_pdf(path: Path, outdir: Path) -> subprocess.CompletedProcess:
     """LibreOffice headless with a profile of its own, so parallel or earlier runs do not interfere."""
     profile = outdir / "lo-profile"
