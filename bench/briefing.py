@@ -10,7 +10,10 @@ Prints, in one run:
   * a naive path without the store: every workbook re-read with openpyxl in full (fields by defined
     name, typed), a DataFrame, then the same matrix, disclosure control, charts and rendering. The
     reading is timed on a sample of the forms and scaled to all N (it is the same work per form);
-    the rest is timed once on all of them.
+    the rest is timed once on all of them;
+  * the publishable matrix the briefing is filled from, in this process, on both stores: disclosure
+    control as it was before the informed-reader check (each table against its totals only, and so the
+    earlier terms' hidden totals) and as it is now (matrix_sheets), in the same run.
 Target: a briefing in under 3 s. The forms are the ones bench/ingest_batch.py generates (reused
 from --dir when they are there). Nothing here asserts; tests never time anything.
 """
@@ -91,6 +94,41 @@ def naive_rest(rows: list[dict], term: str, out: Path) -> None:
         render(TEMPLATE, ctx, out)
 
 
+def publishable_before(term: str, config, db: str):
+    """The publishable sheets as they were made before the informed-reader check: each table suppressed
+    against its totals only (publishable._linked), and the earlier terms' hidden totals likewise."""
+    from addin.matrix import load
+    from addin.matrix.build import build, trend_table
+    from addin.matrix.publishable import _linked
+
+    def built(t):
+        _, terms, referrals, agencies, counts, blanks = load(t, config, db)
+        return terms, counts, build(referrals, t, trend_table(counts), config, agencies, blanks)
+
+    terms, counts, sheets = built(term)
+    threshold = config.suppression_threshold
+    earlier = {t: {k for k in _linked(built(t)[2], threshold, None)[1] if isinstance(k, str)}
+               for t in terms[:-1] if counts.loc[t, "referrals"]}
+    return _linked(sheets, threshold, earlier)[0]
+
+
+def publishable_times(term: str, config, db: str, runs: int) -> tuple[float, float]:
+    """Median seconds for the publishable sheets of `term`: (before, now)."""
+    from addin.matrix import matrix_sheets
+
+    publishable_before(term, config, db)  # warm: imports, first connection
+    matrix_sheets(term, config, db, publishable=True)
+    before, now = [], []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        publishable_before(term, config, db)
+        t1 = time.perf_counter()
+        matrix_sheets(term, config, db, publishable=True)
+        before.append(t1 - t0)
+        now.append(time.perf_counter() - t1)
+    return statistics.median(before), statistics.median(now)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1000, help="forms filed in the store (default 1000, three terms)")
@@ -129,6 +167,9 @@ def main(argv=None) -> int:
             make_briefing(term, work / f"w{i}.docx", config, db=str(db))
             warm.append(time.perf_counter() - t0)
 
+        pub_before, pub_now = publishable_times(term, config, str(db), args.runs)
+        big_before, big_now = publishable_times(term, config, str(big), args.runs)
+
         sample = files[:: max(1, len(files) // args.sample)][: args.sample]
         t0 = time.perf_counter()
         read_naive(sample)
@@ -159,6 +200,10 @@ def main(argv=None) -> int:
         ("make_briefing in process, first call", f"{filed}", f"{first:.2f}", f"< {TARGET:g} s", verdict(first)),
         ("make_briefing in process, warm (median)", f"{filed}", f"{statistics.median(warm):.2f}",
          f"< {TARGET:g} s", verdict(statistics.median(warm))),
+        ("publishable sheets, totals only (before; median)", f"{filed}", f"{pub_before:.2f}", "", ""),
+        ("publishable sheets, informed reader (now; median)", f"{filed}", f"{pub_now:.2f}", "", ""),
+        ("publishable sheets, bulk store, before (median)", f"{args.referrals}", f"{big_before:.2f}", "", ""),
+        ("publishable sheets, bulk store, now (median)", f"{args.referrals}", f"{big_now:.2f}", "", ""),
         ("naive: re-read every workbook + render", f"{len(files)}", f"{naive_total:.1f}", "baseline",
          f"ours {naive_total / ours:.0f}x"),
         (f"  of which reading ({per_form * 1000:.0f} ms/form x {len(files)})", "", f"{per_form * len(files):.1f}",

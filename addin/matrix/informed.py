@@ -76,7 +76,7 @@ RESPONSE_ANY = CONTEXT_ROWS["_any_response"]
 WITHHELD_NOTE = "Withheld to protect small numbers: every count in this table is shown as c, zeros included."
 WITHHOLDABLE = ("by concern", "by context", "counts", "co-occurrence", "blanks")
 LINE = -1  # the block index of a summary line's place
-PROBES = 3  # candidates tried, cheapest first, before the next kind of step
+PROBES = 2  # candidates tried, cheapest first, before the next kind of step
 
 
 def kind(sheet: str, b: Block) -> str:
@@ -108,6 +108,8 @@ class Matrix:
         self.exact, self.pub, self.threshold = exact, pub, threshold
         self.key_at: dict = {}
         self.places: dict = {}
+        self.in_block: dict = {}   # (sheet index, block index) -> [(place, key)]
+        self._cells: dict = {}
         self.shared: set = set()   # totals printed on several sheets (publishable._shared): they stay as they are
                                    # elsewhere when a table showing them is withheld
         self.true: dict = {}
@@ -136,6 +138,7 @@ class Matrix:
         self.true[key] = value
         self.places.setdefault(key, []).append(place)
         self.key_at[place] = key
+        self.in_block.setdefault(place[:2], []).append((place, key))
 
     def _numbers(self, si, bi, sheet, eb: Block, pb: Block):
         """(place, key, true value) for every number a block prints."""
@@ -150,9 +153,10 @@ class Matrix:
             self.shared.add(ANY)
             yield (si, bi, "col", REFERRALS, None), ANY, int(eb.col_totals[REFERRALS])
             return
-        for row in eb.counts.index:
-            for col in eb.counts.columns:
-                value = int(eb.counts.loc[row, col])
+        values = eb.counts.to_numpy()
+        for i, row in enumerate(eb.counts.index):
+            for j, col in enumerate(eb.counts.columns):
+                value = int(values[i, j])
                 if ("cell", row, col) in shared:
                     key = shared[("cell", row, col)]
                     self.shared.add(key)
@@ -180,13 +184,17 @@ class Matrix:
             yield (si, bi, "grand", None, None), shared.get(("grand",), REFERRALS), int(eb.grand_total)
 
     def shown(self, place):
+        """What the published sheets print at `place` (a number or "c")."""
         si, bi, what, row, col = place
         s = self.pub[si]
         if what == "line":
             return dict(s.lines).get(row)
         b = s.blocks[bi]
         if what == "cell":
-            return b.counts.loc[row, col]
+            if (si, bi) not in self._cells:  # one dict per block: reading cells one at a time is slow
+                self._cells[(si, bi)] = {(r, c): v for r, vs in zip(b.counts.index, b.counts.to_numpy())
+                                         for c, v in zip(b.counts.columns, vs)}
+            return self._cells[(si, bi)][(row, col)]
         if what == "row":
             return b.row_totals[row]
         if what == "col":
@@ -212,12 +220,11 @@ class Matrix:
     def cells(self, si, bi) -> dict:
         """(row, column) -> key of a block's cells; and ("row", row) -> key of its row totals."""
         out = {}
-        for place, key in self.key_at.items():
-            if place[:2] == (si, bi):
-                if place[2] == "cell":
-                    out[(str(place[3]), str(place[4]))] = key
-                elif place[2] in ("row", "col"):
-                    out[(place[2], str(place[3]))] = key
+        for place, key in self.in_block.get((si, bi), ()):
+            if place[2] == "cell":
+                out[(str(place[3]), str(place[4]))] = key
+            elif place[2] in ("row", "col"):
+                out[(place[2], str(place[3]))] = key
         return out
 
 
@@ -582,22 +589,23 @@ def _with_combinations(m: Matrix, pub: list[Sheet], k: Knowledge, pooled_too: se
 
 def _apply(m: Matrix, k: Knowledge) -> list[Sheet]:
     """The published sheets with every hidden number "c" wherever it is printed, and withheld tables."""
+    import pandas as pd
+
     out = []
     for si, ps in enumerate(m.pub):
         blocks = []
         for bi, b in enumerate(ps.blocks):
             withheld = (si, bi) in m.withheld
-            counts = b.counts.astype(object).copy()
+            counts = b.counts.astype(object).to_numpy(copy=True)
+            at_row = {r: i for i, r in enumerate(b.counts.index)}
+            at_col = {c: j for j, c in enumerate(b.counts.columns)}
             rows = b.row_totals.astype(object).copy() if b.row_totals is not None else None
             cols = b.col_totals.astype(object).copy() if b.col_totals is not None else None
             grand = b.grand_total
-            for place, key in m.key_at.items():
-                if place[:2] != (si, bi):
-                    continue
-                hide = k.unknown(key) or m.withheld_here(place, key)
-                value = SUPPRESSED if hide else k.values[key]
+            for place, key in m.in_block.get((si, bi), ()):
+                value = SUPPRESSED if k.unknown(key) or m.withheld_here(place, key) else k.values[key]
                 if place[2] == "cell":
-                    counts.loc[place[3], place[4]] = value
+                    counts[at_row[place[3]], at_col[place[4]]] = value
                 elif place[2] == "row":
                     rows[place[3]] = value
                 elif place[2] == "col":
@@ -605,6 +613,7 @@ def _apply(m: Matrix, k: Knowledge) -> list[Sheet]:
                 else:
                     grand = value
             note = (b.note + " " if b.note else "") + WITHHELD_NOTE if withheld and not b.withheld else b.note
+            counts = pd.DataFrame(counts, index=b.counts.index, columns=b.counts.columns, dtype=object)
             blocks.append(replace(b, counts=counts, row_totals=rows, col_totals=cols, grand_total=grand,
                                   note=note, withheld=withheld))
         out.append(replace(ps, blocks=blocks))

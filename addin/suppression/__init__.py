@@ -36,9 +36,13 @@ Rules (design principle 8):
 - Percentages come from the exact counts and are "c" where the count is suppressed, or where
   the count is non-zero and its denominator is suppressed.
 
-What the check does not model: a reader who knows which "c"s are primary (so below the
-threshold), and, for non-additive totals, inequalities such as "a row total is at most the
-sum of its cells" (true only if every referral counts in at least one column).
+What this check does not model: a reader who knows which "c"s are primary (so below the
+threshold), and inequalities such as "a concern count is at most its row's referrals".  Those
+are reader.py's: `Knowledge` holds every published number, the additive totals and such
+inequalities as linear relations, and `narrow(knowledge, threshold)` gives each "c" whose
+whole-number range, worked out by linear and integer programming (scipy, imported only there),
+spans fewer than `threshold` values.  addin.matrix.informed builds that knowledge for the
+publishable matrix and hides more until there is none.
 """
 from __future__ import annotations
 

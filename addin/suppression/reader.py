@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 
 INF = math.inf
 _EPS = 1e-6
+TIGHT = 40  # tight relations reported, nearest first (what to hide is looked for among their keys)
 _VERSIONS = itertools.count(1)  # every change of any Knowledge gets a new number: caches keyed by it never collide
 
 
@@ -230,12 +231,20 @@ def check(k: Knowledge, key, threshold: int) -> Range | None:
         return Range(value, value, _shown_in(k, p.fixed_by.get(key, [])), [], lambda: ([], []),
                      _shown_in(k, k.relations_of(key)))
     low, high = _witnessed(k, key)
-    hi, hi_exact, _, _, _ = _bound(k, p, key, -1)
+    j = p.column[key]
+    binding = None
+    if high >= p.ub[j]:  # a solution reaches its bound: that is its greatest value, no LP needed
+        hi, hi_exact = high, True
+    else:  # with the duals at once: most keys that get this far are exposed, and need them
+        hi, hi_exact, binding, floors, tight = _bound(k, p, key, -1, duals=True)
     if hi_exact:
         high = hi
     if high - low + 1 >= threshold:
         return None
-    lo, lo_exact, _, _, _ = _bound(k, p, key, +1)
+    if low <= p.lb[j]:  # likewise its least (often its floor, 1, where a small count is)
+        lo, lo_exact = low, True
+    else:
+        lo, lo_exact, _, _, _ = _bound(k, p, key, +1)
     if lo_exact:
         low = lo
     if high - low + 1 >= threshold:
@@ -247,7 +256,8 @@ def check(k: Knowledge, key, threshold: int) -> Range | None:
             lo = _integer(k, p, key, +1)
         if hi - lo + 1 >= threshold:
             return None
-    binding, floors, tight = _bound(k, p, key, -1, duals=True)[2:]
+    if binding is None:
+        binding, floors, tight = _bound(k, p, key, -1, duals=True)[2:]
     return Range(lo, hi, binding, floors, lambda: _bound(k, p, key, +1, duals=True)[2:4], tight)
 
 
@@ -516,7 +526,7 @@ def _sweep(k: Knowledge, p: _Problem, keys: list, threshold: int) -> None:
             objective = np.zeros(len(p.unknowns))
             objective[chosen] = -float(sense)
             res = _solve(p, objective)
-            if res.status == 0 and not _witness(k, p, res.x) and len(chosen) > 1:
+            if res.status == 0 and not _witness(k, p, res.x) and len(chosen) >= 8:
                 _integer_point(k, p, objective)  # fractional: one integer programme serves them all
             done = {p.unknowns[j] for j in chosen}
             todo = [key for key in todo if key not in done and _span(k, key) < threshold]
@@ -589,7 +599,7 @@ def _tight(p: _Problem, x, j) -> list:
             layer.setdefault(r, depth)
             nxt |= set(csr.indices[csr.indptr[r]:csr.indptr[r + 1]].tolist())
         frontier, seen, depth = nxt - seen, seen | nxt, depth + 1
-    out = sorted(tight.tolist(), key=lambda r: layer.get(r, depth + 1))
+    out = sorted(tight.tolist(), key=lambda r: layer.get(r, depth + 1))[:TIGHT]
     at_bound = [i for i in sorted(range(len(x)), key=lambda i: i != j)
                 if abs(x[i] - p.ub[i]) < 1e-7 or abs(x[i] - p.lb[i]) < 1e-7]
     return [p.rows[r] for r in out] + [index for i in at_bound for index in p.singles[i]]
