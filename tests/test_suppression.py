@@ -452,3 +452,75 @@ def test_a_forced_series_total_hides_the_smallest_value_and_a_forced_zero_stays_
     assert (values.tolist(), total) == ([C, 9, 0], C)
     values, total = suppress_series(pd.Series({"x": 6, "y": 9, "z": 0}), 5, hide=["z"])
     assert (values.tolist(), total) == ([6, 9, 0], 15)
+
+
+# --- the informed reader's knowledge (addin.suppression.reader) -------------------------------------
+
+def test_the_reader_pins_a_count_its_total_and_a_shown_count_leave_no_room_for():
+    from addin.suppression.reader import Knowledge, narrow
+
+    k = Knowledge()
+    k.value("total", 12)
+    k.value("a", 1, hidden=True)
+    k.value("b", 11)
+    k.equal(["a", "b"], "total")
+    k.at_most(["a"], ["b"])
+    exposed = narrow(k, threshold=5)
+    assert list(exposed) == ["a"] and (exposed["a"].lo, exposed["a"].hi) == (1, 1)
+    assert exposed["a"].binding == ["b", "total"]  # the shown keys of the relations that pin it
+
+
+def test_two_cs_under_a_total_need_room_for_threshold_values_each():
+    """Two "c"s adding up to 6 could each be 1 to 5: five values, enough for threshold 5 but not 6.
+    Adding up to 5, each is 1 to 4: the total is what binds them."""
+    from addin.suppression.reader import Knowledge, narrow
+
+    def two(total):
+        k = Knowledge()
+        k.value("total", total)
+        k.value("a", 1, hidden=True)
+        k.value("b", total - 1, hidden=True)
+        k.equal(["a", "b"], "total")
+        return k
+
+    assert narrow(two(6), 5) == {}
+    assert {key: (r.lo, r.hi) for key, r in narrow(two(6), 6).items()} == {"a": (1, 5), "b": (1, 5)}
+    exposed = narrow(two(5), 5)
+    assert {key: (r.lo, r.hi, r.binding) for key, r in exposed.items()} == {
+        "a": (1, 4, ["total"]), "b": (1, 4, ["total"])}
+
+
+def test_a_shape_inequality_narrows_a_c_that_totals_alone_leave_wide():
+    """CSE "c" beside "any concern" 3 in its row: at most 3, whatever the column's total allows."""
+    from addin.suppression.reader import Knowledge, narrow
+
+    k = Knowledge()
+    k.value("column total", 20)
+    k.value("cse here", 2, hidden=True)
+    k.value("cse elsewhere", 18, hidden=True)
+    k.value("any here", 3)
+    k.equal(["cse here", "cse elsewhere"], "column total")
+    assert narrow(k, 5) == {}  # the totals alone: 1 to 19
+    k.at_most(["cse here"], ["any here"])
+    exposed = narrow(k, 5)
+    assert {key: (r.lo, r.hi) for key, r in exposed.items()} == {"cse here": (1, 3), "cse elsewhere": (17, 19)}
+
+
+def test_a_withheld_zero_and_an_exempt_count_are_not_checked_but_still_known():
+    """In a withheld table a "c" may be 0 (floor 0): a true zero is not checked, and neither is a key the
+    caller exempts (hidden only because its table is withheld); both still bound the others."""
+    from addin.suppression.reader import Knowledge, check, probe
+
+    k = Knowledge()
+    k.value("total", 7)
+    k.value("zero", 0, hidden=True, floor=0)
+    k.value("seven", 7, hidden=True, floor=0)
+    k.value("small", 2, hidden=True)
+    k.equal(["zero", "seven"], "total")
+    k.at_most(["small"], ["seven"])
+    assert check(k, "zero", 5) is None
+    assert (check(k, "seven", 9).lo, check(k, "seven", 9).hi) == (1, 7)  # at least "small", at least 1
+    k.exempt.add("seven")
+    assert check(k, "seven", 9) is None
+    assert (check(k, "small", 9).lo, check(k, "small", 9).hi) == (1, 7)
+    assert probe(k, "total") > 1 and not k.unknown("total")  # hiding the total would free them; not hidden

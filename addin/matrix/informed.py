@@ -46,13 +46,19 @@ shares and changes (shown only where both their counts are); relations that foll
 rules rather than the labels (such as a social care contact whenever a child is open to social care);
 what other terms' matrices publish beyond this one's Trend.
 
-When a "c" could be fewer than `threshold` values: a combination is pooled into "All other combinations"
-(the pooled row, when it is the one, takes the smallest combination listed); otherwise the cheapest
-number in a relation that binds it is hidden (a count of its own table before one printed on several
-sheets, smallest first; never the number of referrals); when no such number is left, its table is
-withheld (every count of the table shown as c, zeros too, with a note; its Total row, numbers printed on
-other sheets too, stays as it is elsewhere).  Each step only hides more, so the loop ends; should a
-number be left that nothing can protect, the term publishes headline counts only.
+What is protected: every "c" of the publication, the counts hidden only because their whole table is
+withheld apart (they were shown before, so their values are ones the rules print; pinning one tells no
+more than printing it would; true zeros hidden that way likewise).  All of them still count as the
+reader's knowledge.
+
+When a "c" could be fewer than `threshold` values (_protect lists the steps in order): hide the cheapest
+count in a relation that binds it (a count of one table before one printed on several sheets, smallest
+first; never the number of referrals; never one whose value would follow from the rest, which would free
+nothing: then it and a count that pins it), pool a combination into "All other combinations", or
+withhold its table (every count of the table shown as c, zeros too, with a note; its Total row and the
+co-occurrence diagonal, numbers printed on other sheets, stay as they are elsewhere).  Each step only
+hides more, so the loop ends; a term left with a number nothing can protect publishes headline counts
+only.
 """
 from __future__ import annotations
 
@@ -63,13 +69,13 @@ from addin.forms import get_form
 from addin.forms.fap_referral import CONCERNS
 from addin.matrix.build import AGENCIES, CONTEXT_ROWS, POP_CONCERNS, Block, Sheet, optional_fields
 from addin.matrix.labels import ALL_REFERRALS, ANY, NOT_RECORDED, REFERRALS
+from addin.matrix.publishable import OTHER_COMBINATIONS as OTHER
 from addin.matrix.publishable import QUERIES, TWO, _line_key, _shared
 from addin.suppression import SUPPRESSED
 from addin.suppression.reader import Knowledge, narrow, probe
 
 POP = [CONCERNS[c] for c in POP_CONCERNS]
 SOCIAL_CARE = CONCERNS["open_to_social_care"]
-OTHER = "All other combinations"
 AGENCY_ANY = CONTEXT_ROWS["_agency_any"]
 AGENCY_ROWS = [f"Agency involved (current): {a}" for a in AGENCIES]
 RESPONSE_ANY = CONTEXT_ROWS["_any_response"]
@@ -393,11 +399,13 @@ class Unprotectable(Exception):
     """A number that no more hiding, pooling or withholding can protect."""
 
 
-def protect(exact: list[Sheet], pub: list[Sheet], threshold: int, repool) -> tuple[list[Sheet], set]:
+def protect(exact: list[Sheet], pub: list[Sheet], threshold: int, repool,
+            sheets: bool = True) -> tuple[list[Sheet] | None, set]:
     """`pub` with more hidden until every "c" could be `threshold` values; also the keys hidden.
 
     `repool(exact combinations block, labels to pool too, hide the total)` makes the combinations block
-    again with more combinations pooled (publishable._combinations).  Raises Unprotectable.
+    again with more combinations pooled (publishable._combinations).  With `sheets` False, only the keys
+    (the sheets are None).  Raises Unprotectable.
     """
     pooled_too: set[str] = set()
     exempt: set = set()  # counts hidden only because their table is withheld (kept when pooling starts again)
@@ -408,7 +416,7 @@ def protect(exact: list[Sheet], pub: list[Sheet], threshold: int, repool) -> tup
         more = _protect(m, k, threshold)
         exempt = k.exempt
         if more is None:
-            return _apply(m, k), {key for key in k.floors if key not in k.auxiliary}
+            return _apply(m, k) if sheets else None, {key for key in k.floors if key not in k.auxiliary}
         pooled_too |= more
         pub = _with_combinations(m, _apply(m, k), k, pooled_too, repool)
 

@@ -59,7 +59,8 @@ def publishable(sheets: list[Sheet], threshold: int, earlier: dict[str, set[str]
 
 def hidden_numbers(sheets: list[Sheet], threshold: int, minimum_total: int = MINIMUM_TOTAL) -> set[str]:
     """What the term's publishable matrix hides of its own totals: REFERRALS, ANY, concern labels."""
-    return {key for key in _protected(sheets, threshold, None, minimum_total)[1] if isinstance(key, str)}
+    return {key for key in _protected(sheets, threshold, None, minimum_total, keys_only=True)[1]
+            if isinstance(key, str)}
 
 
 def referrals(sheets: list[Sheet]) -> int:
@@ -91,23 +92,25 @@ def is_headline(sheets: list[Sheet]) -> bool:
     return any(label == HEADLINE for s in sheets for label, _ in s.lines)
 
 
-def _protected(sheets, threshold, earlier, minimum_total):
-    """(published sheets, keys hidden)."""
+def _protected(sheets, threshold, earlier, minimum_total, keys_only=False):
+    """(published sheets, keys hidden); with `keys_only`, (None, keys hidden)."""
     from addin.matrix import informed
 
     n = referrals(sheets)
-    everything = {REFERRALS, ANY} | set(CONCERNS.values())
+    # what headline counts only leave hidden of the term's own totals: all but the number of referrals
+    unpublished = {ANY} | set(CONCERNS.values()) | ({REFERRALS} if _small(n, threshold) else set())
     if n < minimum_total:
-        return headline(sheets, threshold, headline_reason(minimum_total)), \
-            everything - ({REFERRALS} if not _small(n, threshold) else set())
+        return headline(sheets, threshold, headline_reason(minimum_total)), unpublished
     out, forced = _linked(sheets, threshold, earlier)
     try:
         out, hidden = informed.protect(sheets, out, threshold,
-                                       lambda b, also, hide: _combinations(b, threshold, hide, also))
+                                       lambda b, also, hide: _combinations(b, threshold, hide, also),
+                                       sheets=not keys_only)
     except informed.Unprotectable:
-        return headline(sheets, threshold, UNPROTECTABLE), everything - ({REFERRALS} if not _small(n, threshold)
-                                                                          else set())
+        return headline(sheets, threshold, UNPROTECTABLE), unpublished
     hidden |= forced
+    if keys_only:
+        return None, hidden
     withheld = {b.title for s in out for b in s.blocks if b.withheld}
     result = []
     for exact, s in zip(sheets, out):

@@ -9,7 +9,7 @@ can narrow a "c" much further.  This module holds that knowledge as linear relat
     k.value("total", 12); k.value("a", 1, hidden=True); k.value("b", 11)
     k.equal(["a", "b"], "total")             # sum of the parts is the whole
     k.at_most(["a"], ["b"])                  # sum on the left <= sum on the right
-    narrow(k, threshold=5)                   # {"a": Range(1, 1, ...)}: "a" is pinned down
+    narrow(k, threshold=5)                   # {"a": Range(lo=1, hi=1, ...)}: "a" is pinned down
 
 Every key is a whole number >= 0 with a true value.  A key is shown (the reader knows it), hidden with a
 floor (1 for a "c": true zeros are shown as 0; 0 for a count in a withheld table, where zeros are hidden
@@ -24,17 +24,25 @@ which every other table prints.  So is a key in `exempt` (the caller's: a count 
 whole table is withheld, whose value the rules would print): pinning it tells what printing it would.
 Both still count as knowledge in every other key's range.
 
-How a range is measured, cheapest first (exact: nothing is assumed that the integer programme does not
-confirm):
+How ranges are measured (narrow), cheapest first, and exact: a key is called protected only on whole-number
+solutions found, exposed only on bounds proved.
 1. Witnesses: every whole-number solution found so far (the true values are one) gives each unknown a
    value it can take; a key whose witnessed values already span `threshold` values is protected.
-2. Linear programme (scipy's HiGHS) for max and min of the key over its connected component (the
-   unknowns linked to it through relations).  The LP range contains the integer range, so an LP range
-   narrower than `threshold` (after rounding inwards) proves the key exposed.  When the LP optimum is a
-   whole-number point it is also the integer optimum (a feasible integer point attaining an upper bound),
-   and it becomes a witness.  Most of these relations are network-like, so that is the usual case.
-3. Only where the LP optimum is fractional: the integer programme (scipy.optimize.milp) for that end.
-The LP's dual values name the relations that bind the key: the shown keys in them are what to hide next.
+   Hiding more only adds solutions, so what was seen stays seen (adding a relation forgets it).
+2. Sweeps: one LP (scipy.optimize.milp with no integer unknowns: HiGHS's simplex) pushes up, then down,
+   a set of unknowns that compete for no relation's room; a whole-number optimum is a witness for all of
+   them.  First within each key's group (its table), the other unknowns held at their true values (what
+   is found there is a solution of the whole), then over whole components.
+3. check(), for each key still short: LP max and min over its component (the unknowns linked to it).  A
+   light presolve first (one-unknown relations become bounds, sums forced to 0 fix their unknowns) keeps
+   the LP small, and with HiGHS's own presolve off the simplex method ends on a vertex that is almost
+   always a whole-number point.  The LP range contains the integer range, so an LP range narrower than
+   `threshold` (rounded inwards) proves the key exposed; a whole-number LP optimum is also the integer
+   optimum, and a witness.  Only where an optimum is fractional and its bound would not settle the
+   question does the integer programme (scipy.optimize.milp) run for that end.
+For an exposed key, the LP's dual values name the relations binding its greatest value (and, the duals
+of a degenerate optimum being one choice of several, the relations tight there, nearest first): the
+shown keys in them are what to hide next.  probe() tells whether hiding one would free anything.
 
 scipy is imported inside the functions that solve, never at import: the command line starts fast.
 """
@@ -526,8 +534,8 @@ def _sweep(k: Knowledge, p: _Problem, keys: list, threshold: int) -> None:
             objective = np.zeros(len(p.unknowns))
             objective[chosen] = -float(sense)
             res = _solve(p, objective)
-            if res.status == 0 and not _witness(k, p, res.x) and len(chosen) >= 8:
-                _integer_point(k, p, objective)  # fractional: one integer programme serves them all
+            if res.status == 0:
+                _witness(k, p, res.x)  # a fractional optimum is no witness (an integer programme costs more)
             done = {p.unknowns[j] for j in chosen}
             todo = [key for key in todo if key not in done and _span(k, key) < threshold]
 
@@ -603,19 +611,6 @@ def _tight(p: _Problem, x, j) -> list:
     at_bound = [i for i in sorted(range(len(x)), key=lambda i: i != j)
                 if abs(x[i] - p.ub[i]) < 1e-7 or abs(x[i] - p.lb[i]) < 1e-7]
     return [p.rows[r] for r in out] + [index for i in at_bound for index in p.singles[i]]
-
-
-def _integer_point(k: Knowledge, p: _Problem, objective):
-    """A whole-number optimum of `objective` (scipy.optimize.milp), kept as a witness; None if none is found."""
-    import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
-    constraints = [LinearConstraint(p.matrix, p.lo, p.hi)] if p.matrix.shape[0] else []
-    res = milp(objective, constraints=constraints, integrality=np.ones(len(p.unknowns)), bounds=Bounds(p.lb, p.ub))
-    if res.status != 0 or res.x is None:
-        return None
-    _witness(k, p, np.round(res.x))
-    return np.round(res.x)
 
 
 def _integer(k: Knowledge, p: _Problem, key, sense: int) -> int:
