@@ -34,7 +34,8 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 
-from test_publishable_linked import ETHNICITIES, SCHOOLS, TERM, WARDS, _term_counts, frame
+from test_publishable_linked import SCHOOLS, TERM, _term_counts, frame
+from test_publishable_linked import referral as linked_referral
 
 from addin.forms import get_form
 from addin.forms.codes import ETHNICITY
@@ -595,15 +596,8 @@ def test_a_twelve_referral_term_published_in_full_leaves_every_c_wide_enough(con
 
 # --- the property ---------------------------------------------------------------------------------
 
-term = st.lists(st.fixed_dictionaries({
-    "school": st.sampled_from(SCHOOLS + [None]),
-    "ward": st.sampled_from(WARDS + [None]),
-    "gender": st.sampled_from(["Male", "Female", None]),
-    "ethnicity": st.sampled_from(ETHNICITIES),
-    "year_group": st.sampled_from([7, 8, 9, 10, 11, None]),
-    "ticks": st.lists(st.sampled_from([False, False, True]), min_size=len(CONCERNS), max_size=len(CONCERNS)),
-    "peer_info": st.sampled_from([None, "named peers"]),
-}), min_size=5, max_size=40)
+# The linked test's random referrals (about half of them with each concern), 5 to 40 of them.
+term = st.lists(linked_referral, min_size=5, max_size=40)
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow,
