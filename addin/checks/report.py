@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from addin.checks.run import FileResult, check_inputs, expand
+from addin.console import shown
 from addin.config import Config
 
 UNREADABLE = "UNREADABLE"
@@ -65,7 +66,7 @@ def run_validate(paths, config: Config, out: Console, err: Console, annotate: Pa
         results, notes = check_inputs(files, config, expect=expect, advance=lambda: bar.advance(task))
     show(results, out)
     for note in skipped + notes:
-        out.print(f"[yellow]note[/] {_esc(note)}")
+        out.print(f"[yellow]note[/] {shown(note)}")
     if json_file:
         json_file.parent.mkdir(parents=True, exist_ok=True)
         json_file.write_text(json.dumps(problem_dicts(results), indent=2, ensure_ascii=False), encoding="utf-8")
@@ -95,7 +96,7 @@ def run_validate(paths, config: Config, out: Console, err: Console, annotate: Pa
                     notes.append(str(e))
                 bar.advance(task)
         for note in notes:
-            out.print(f"[yellow]note[/] {_esc(note)}")
+            out.print(f"[yellow]note[/] {shown(note)}")
         out.print(f"{made} annotated cop{'y' if made == 1 else 'ies'} written to {annotate}", markup=False)
     return exit_code(results)
 
@@ -128,18 +129,18 @@ def show(results: list[FileResult], out: Console, private: bool = False, every: 
     t = Table("File", "Form", "Result", "Errors", "Queries", title="SafeContext check")
     for r in results:
         status = r.status
-        t.add_row(_esc(r.label), r.form_id or "-", f"[{_STYLE[status]}]{status}[/]",
+        t.add_row(shown(r.label), r.form_id or "-", f"[{_STYLE[status]}]{status}[/]",
                   str(len(r.errors)), str(len(r.queries)))
     out.print(t)
     detailed = every or len(results) <= _SHOW_ALL_UP_TO
     for r in results:
         if r.read_error:
-            out.print(f"[red]{_esc(f'{r.label}: {r.read_error}')}[/]")
+            out.print(f"[red]{shown(f'{r.label}: {r.read_error}')}[/]")
         elif r.problems and detailed:
-            out.print(f"[bold]{_esc(r.label)}[/]")
+            out.print(f"[bold]{shown(r.label)}[/]")
             for p in r.problems:
                 text = private_text(p, r.record.form) if private else str(p)
-                out.print(f"  [{'red' if p.severity == 'error' else 'yellow'}]{p.severity:5}[/] {_esc(text)}")
+                out.print(f"  [{'red' if p.severity == 'error' else 'yellow'}]{p.severity:5}[/] {shown(text)}")
     counts = {s: sum(r.status == s for r in results) for s in _STYLE}
     rows = sum(1 for r in results if getattr(r, "row", 0))
     what = f"record(s), {rows} of them register rows" if rows else "file(s)"
@@ -164,9 +165,3 @@ def private_text(p, form) -> str:
     label = form.label_of(p.field)
     title = next((r.title for r in all_rules(form) if r.code == p.code), "see 'safecontext rules'")
     return f"{p.code} {where(label, p.cell)}: {title}"
-
-
-def _esc(s: str) -> str:
-    from addin.console import shown
-
-    return shown(s)
