@@ -38,15 +38,36 @@ def _config(path):
 
 
 def _form(form_id: str):
-    from addin.forms import FORM_IDS, get_form
+    from addin.forms import form_ids, get_form
 
-    if form_id not in FORM_IDS:
-        raise Exit(f"unknown form '{form_id}'. Forms: {', '.join(FORM_IDS)}.")
+    if form_id not in form_ids():
+        raise Exit(f"unknown form '{form_id}'. Forms: {', '.join(form_ids())} ('safecontext forms' lists them).")
     return get_form(form_id)
 
 
+FORM_HELP = "A form id ('safecontext forms' lists them)."
+
+
+@app.command("forms")
+def forms_(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")):
+    """The registered forms: id, title and template version (and the older versions still read)."""
+    from addin.forms import plugins
+
+    listed = [{"id": p.id, "title": p.form.title, "version": p.form.version, "name": p.name,
+               "older_versions": list(p.form.known_versions)} for p in plugins().values()]
+    if as_json:
+        print(json.dumps(listed, indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    t = Table("id", "title", "version", "older versions read")
+    for f in listed:
+        t.add_row(f["id"], f["title"], f["version"], ", ".join(f["older_versions"]))
+    out.print(t)
+
+
 @app.command()
-def new(form: str = typer.Argument(..., metavar="FORM", help="fap-referral or pgi"),
+def new(form: str = typer.Argument(..., metavar="FORM", help=FORM_HELP),
         path: Path = typer.Argument(..., metavar="PATH", help="Where to write the blank workbook (.xlsx)."),
         force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
         config: Optional[Path] = ConfigOpt):
@@ -63,7 +84,7 @@ def new(form: str = typer.Argument(..., metavar="FORM", help="fap-referral or pg
 
 
 @app.command()
-def fields(form: str = typer.Argument(..., metavar="FORM", help="fap-referral or pgi"),
+def fields(form: str = typer.Argument(..., metavar="FORM", help=FORM_HELP),
            as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
            config: Optional[Path] = ConfigOpt):
     """The data dictionary: every field and table of a form."""
@@ -83,7 +104,7 @@ def fields(form: str = typer.Argument(..., metavar="FORM", help="fap-referral or
 
 
 @app.command()
-def rules(form: str = typer.Argument(..., metavar="FORM", help="fap-referral or pgi"),
+def rules(form: str = typer.Argument(..., metavar="FORM", help=FORM_HELP),
           as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")):
     """Every rule a form is checked against: code, severity and what it checks."""
     from addin.validators import all_rules

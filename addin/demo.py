@@ -185,9 +185,10 @@ MISTAKES = (_bad_date, _maybe, _bad_upn, _no_school, _attendance, _reversed_excl
             _year_mismatch, _bad_email)
 
 
-def synthetic_pgi(rng: random.Random, on: dt.date, mistake: bool):
+def synthetic_pgi(rng: random.Random, on: dt.date, mistake: bool, reference: str = "PGI-0001"):
     aware = rng.random() < 0.8
-    v = {"requester_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+    v = {"request_reference": reference,
+         "requester_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
          "requester_agency": rng.choice(("Youth offending team", "Children's social care", "CSE service")),
          "provider_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
          "provider_agency": rng.choice(("Education provider (mainstream)", "Education provider (alternative)",
@@ -227,7 +228,8 @@ def write_term(folder: Path, config: Config, rng: random.Random, start: dt.date,
             _typed_text(values, tables)
         paths.append(fap.save(folder / "fap" / f"referral-{first_number + i:04d}.xlsx", values, tables))
     for i in range(n_pgi):
-        values, tables = synthetic_pgi(rng, _date_between(rng, start, end), rng.random() < 0.3)
+        on = _date_between(rng, start, end)
+        values, tables = synthetic_pgi(rng, on, rng.random() < 0.3, f"PGI-{on:%Y%m}-{first_number + i:04d}")
         paths.append(pgi.save(folder / "pgi" / f"pgi-{i + 1:03d}.xlsx", values, tables))
     return paths
 

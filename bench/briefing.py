@@ -69,7 +69,7 @@ def naive_rest(rows: list[dict], term: str, out: Path) -> None:
 
     from addin.briefing import context, render
     from addin.briefing.template_source import TEMPLATE
-    from addin.forms.fap_referral import CONCERNS
+    from addin.catalogue.fap_referral.declaration import CONCERNS
     from addin.matrix.build import POP_CONCERNS, build, trend_table
     from addin.matrix.publishable import publishable
     from addin.suppression import symbols_note

@@ -184,6 +184,7 @@ def valid_fap_tables() -> dict:
 def valid_pgi_values() -> dict:
     """A complete, valid Peer Group Information Capture form: zero problems with valid_pgi_tables()."""
     return {
+        "request_reference": "PGI-2026-0001",
         "requester_name": "Robin Requester",
         "requester_agency": "Youth offending team",
         "provider_name": "Pat Provider",

@@ -96,7 +96,18 @@ def test_rules_real_process(sc):
 
 
 def test_unknown_form(cli):
-    assert cli("rules", "hsb") == (2, "", "safecontext: unknown form 'hsb'. Forms: fap-referral, pgi.\n")
+    assert cli("rules", "hsb") == (2, "", "safecontext: unknown form 'hsb'. Forms: fap-referral, pgi ('safecontext forms' lists them).\n")
+
+
+def test_forms_lists_the_registered_forms(cli):
+    code, stdout, stderr = cli("forms", "--json")
+    assert (code, stderr) == (0, "")
+    assert json.loads(stdout) == [
+        {"id": "fap-referral", "title": "Secondary Referral Form to Fair Access Pupil Placement Panel",
+         "version": "2015-16.1", "name": "FAP referral", "older_versions": []},
+        {"id": "pgi", "title": "Peer Group Information Capture Form", "version": "2016.2", "name": "PGI form",
+         "older_versions": ["2016.1"]},
+    ]
 
 
 def test_no_arguments_shows_help(sc):
@@ -358,7 +369,7 @@ BAD_INPUTS = {
     "not a form": (_plain, "this workbook is not a SafeContext form (it has no SafeContext form marker). Start from "
                            "a blank form made by 'safecontext new'."),
     "unknown version": (_unknown_version, "template version '2099.1' of pgi is not one this SafeContext knows "
-                                          "(2016.1). Use a current blank form from 'safecontext new pgi' or update "
+                                          "(2016.2, 2016.1). Use a current blank form from 'safecontext new pgi' or update "
                                           "SafeContext."),
     "entity bomb": (_entity_bomb, ENTITY_BOMB),
     "entity bomb late in a sheet": (_entity_bomb_in_sheet_after_long_comment, ENTITY_BOMB),
@@ -408,7 +419,7 @@ def test_wrong_form(sc, cli, make_form):
 
 def test_unknown_form_option(cli, make_form):
     path = make_form("pgi", valid_pgi_values(), valid_pgi_tables())
-    assert cli("validate", path, "--form", "cse") == (2, "", "safecontext: unknown form 'cse'. Forms: fap-referral, pgi.\n")
+    assert cli("validate", path, "--form", "cse") == (2, "", "safecontext: unknown form 'cse'. Forms: fap-referral, pgi ('safecontext forms' lists them).\n")
 
 
 def test_deleted_defined_name_is_an_error_not_unreadable(cli, make_form, tmp_path):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from addin.forms import FORM_IDS, get_form
+from addin.forms import form_ids, get_form
 from addin.forms.blank import MARKER_SHEET, build, choices_of, write_blank
 from addin.validators.common import with_check_letter
 from conftest import valid_fap_tables, valid_fap_values, valid_pgi_tables, valid_pgi_values
@@ -75,7 +75,7 @@ def full_form(form, config):
     return values, typed, tables, typed_tables
 
 
-@pytest.mark.parametrize("form_id", FORM_IDS)
+@pytest.mark.parametrize("form_id", form_ids())
 def test_every_field_and_table_cell_round_trips(form_id, make_form, check, config):
     form = get_form(form_id)
     values, typed, tables, typed_tables = full_form(form, config)
@@ -87,7 +87,7 @@ def test_every_field_and_table_cell_round_trips(form_id, make_form, check, confi
     assert [str(p) for p in result.problems if int(p.code.split("-")[1]) < 20] == []
 
 
-@pytest.mark.parametrize("form_id", FORM_IDS)
+@pytest.mark.parametrize("form_id", form_ids())
 def test_every_field_has_a_defined_name_on_its_input_cell(form_id, config, tmp_path):
     form = get_form(form_id)
     wb, layout = build(form, config)
@@ -107,7 +107,7 @@ def test_every_field_has_a_defined_name_on_its_input_cell(form_id, config, tmp_p
         assert presets == list(t.preset)
 
 
-@pytest.mark.parametrize("form_id", FORM_IDS)
+@pytest.mark.parametrize("form_id", form_ids())
 def test_blank_form_carries_its_marker(form_id, config, tmp_path):
     form = get_form(form_id)
     path = write_blank(form, tmp_path / "blank.xlsx", config)
@@ -135,15 +135,16 @@ def test_blank_fap_asks_for_exactly_the_required_fields(make_form, check):
 def test_blank_pgi_asks_for_exactly_the_required_fields(make_form, check):
     result = check(make_form("pgi"))
     assert [str(p) for p in result.problems] == [
-        "PGI-001 Information requester: name (C7): required, but blank; please fill it in",
-        "PGI-001 Information requester: agency (C8): required, but blank; please fill it in",
-        "PGI-001 Information provider: name (C9): required, but blank; please fill it in",
-        "PGI-001 Information provider: agency (C10): required, but blank; please fill it in",
-        "PGI-001 Name of young person concerned (C11): required, but blank; please fill it in",
-        "PGI-001 Type of assessment being conducted by requesting organisation (C12): required, but blank; "
+        "PGI-001 Request reference (C7): required, but blank; please fill it in",
+        "PGI-001 Information requester: name (C8): required, but blank; please fill it in",
+        "PGI-001 Information requester: agency (C9): required, but blank; please fill it in",
+        "PGI-001 Information provider: name (C10): required, but blank; please fill it in",
+        "PGI-001 Information provider: agency (C11): required, but blank; please fill it in",
+        "PGI-001 Name of young person concerned (C12): required, but blank; please fill it in",
+        "PGI-001 Type of assessment being conducted by requesting organisation (C13): required, but blank; "
         "please fill it in",
         "PGI-001 Are you (the information provider) aware of any peer relationships of the young person "
-        "concerned? (C17): required, but blank; please fill it in",
+        "concerned? (C18): required, but blank; please fill it in",
     ]
 
 
@@ -189,7 +190,7 @@ def _content(path: Path) -> dict:
     return out
 
 
-@pytest.mark.parametrize("form_id", FORM_IDS)
+@pytest.mark.parametrize("form_id", form_ids())
 def test_committed_workbook_matches_generator(form_id, config, tmp_path):
     committed = ROOT / "workbooks" / f"{form_id}.xlsx"
     fresh = write_blank(get_form(form_id), tmp_path / f"{form_id}.xlsx", config)

@@ -39,7 +39,7 @@ from test_publishable_linked import referral as linked_referral
 
 from addin.forms import get_form
 from addin.forms.codes import ETHNICITY
-from addin.forms.fap_referral import CONCERNS
+from addin.catalogue.fap_referral.declaration import CONCERNS
 from addin.matrix.build import build, trend_table
 from addin.matrix.publishable import publishable
 

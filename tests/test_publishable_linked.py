@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from addin.forms import get_form
 from addin.forms.codes import ETHNICITY
-from addin.forms.fap_referral import CONCERNS
+from addin.catalogue.fap_referral.declaration import CONCERNS
 from addin.matrix.build import ANY, POP_CONCERNS, REFERRALS, build, trend_table
 from addin.matrix.publishable import is_headline, publishable
 

@@ -3,8 +3,10 @@ from importlib import import_module
 
 
 def rules_for(form_id: str) -> list:
-    """The cross-field rules of a form."""
-    return import_module(f"addin.validators.{form_id.replace('-', '_')}").RULES
+    """The cross-field rules of a form (from the rules module its package names)."""
+    from addin.forms import plugin
+
+    return import_module(plugin(form_id).rules).RULES
 
 
 def all_rules(form) -> list:

@@ -1,18 +1,11 @@
-"""Form declarations: one per form, the single source for workbooks, reader, checks and store."""
+"""Form declarations: one package per form (addin/catalogue/<form>/), listed in addin.forms.registry."""
 from addin.forms.model import Field, Form, Heading, Section, Table
-
-FORM_IDS = ("fap-referral", "pgi")
+from addin.forms.registry import form_ids, plugin, plugins
 
 
 def get_form(form_id: str) -> Form:
-    """The declaration of a form by id ('fap-referral' or 'pgi')."""
-    if form_id == "fap-referral":
-        from addin.forms.fap_referral import FORM
-    elif form_id == "pgi":
-        from addin.forms.pgi import FORM
-    else:
-        raise KeyError(form_id)
-    return FORM
+    """The declaration of a registered form by id; KeyError for an unknown id."""
+    return plugin(form_id).form
 
 
-__all__ = ["Field", "Form", "Heading", "Section", "Table", "FORM_IDS", "get_form"]
+__all__ = ["Field", "Form", "Heading", "Section", "Table", "form_ids", "get_form", "plugin", "plugins"]

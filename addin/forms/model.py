@@ -42,6 +42,7 @@ class Field:
     min: float | None = None
     max: float | None = None
     max_length: int | None = None       # longest text taken; default by type (MAX_LENGTH)
+    since: str | None = None            # the template version that added it (older forms lack its cell)
 
     def __post_init__(self):
         if self.max_length is None and self.type in MAX_LENGTH:
@@ -134,3 +135,10 @@ class Form:
     @property
     def accepted_versions(self) -> tuple[str, ...]:
         return (self.version, *self.known_versions)
+
+    def in_version(self, f: Field, version: str | None) -> bool:
+        """Whether forms of a template version have the field (known_versions are listed oldest first)."""
+        if f.since is None or version is None or version == self.version:
+            return True
+        order = (*self.known_versions, self.version)
+        return version in order and f.since in order and order.index(version) >= order.index(f.since)

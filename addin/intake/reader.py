@@ -24,7 +24,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from addin.checks.problems import ERROR, Problem, where
-from addin.forms import FORM_IDS, Form, get_form
+from addin.forms import Form, form_ids, get_form
 from addin.forms.contract import MARKER_FORM, MARKER_VERSION
 from addin.forms.model import Table
 from addin.intake.values import clean_text
@@ -143,7 +143,7 @@ def read_form(path: str | Path, expect: str | None = None) -> FormRecord:
     with zf:
         book = _Structure(path, zf)
         form_id, version = book.marker()
-        if form_id not in FORM_IDS:
+        if form_id not in form_ids():
             raise ReadError(path, f"the form id '{form_id}' is not a SafeContext form this version knows.")
         form = get_form(form_id)
         if expect and form_id != expect:
@@ -543,6 +543,8 @@ def _read_fields(book: _Structure, rec: FormRecord) -> None:
     missing_sheets: dict[str, list[str]] = {}   # a sheet the names point at that is not there: one problem
     used: dict[tuple[str, str], str] = {}       # cell -> the field read from it
     for f in form.fields:
+        if not form.in_version(f, rec.version):
+            continue  # added by a later template version: blank, not a broken name
         why = book.why_unusable(f.id)
         if why and why.startswith("on a sheet"):
             missing_sheets.setdefault(book._target(f.id)[0], []).append(f.id)

@@ -18,7 +18,7 @@ def load(term: str, config, db: str | None = None, compare: int = 2):
     """
     from addin.matrix.build import (BOOLEAN_FIELDS, CATEGORY_FIELDS, POP_CONCERNS, PRESENCE_FIELDS,
                                     optional_fields)
-    from addin.forms.fap_referral import CONCERNS
+    from addin.catalogue.fap_referral.declaration import CONCERNS
     from addin.store import blank_counts, load_current_columns, load_table_rows, term_counts
     from addin.term import parse_term, previous_terms
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from addin.forms import get_form
 from addin.forms.codes import ETHNICITY_GROUPS, ethnicity_group
-from addin.forms.fap_referral import CONCERNS
+from addin.catalogue.fap_referral.declaration import CONCERNS
 from addin.matrix.labels import ALL_REFERRALS, ANY, NOT_RECORDED, REFERRALS
 from addin.term import term_key
 

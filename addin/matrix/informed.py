@@ -66,7 +66,7 @@ from dataclasses import replace
 from itertools import combinations
 
 from addin.forms import get_form
-from addin.forms.fap_referral import CONCERNS
+from addin.catalogue.fap_referral.declaration import CONCERNS
 from addin.matrix.build import AGENCIES, CONTEXT_ROWS, POP_CONCERNS, Block, Sheet, optional_fields
 from addin.matrix.labels import ALL_REFERRALS, ANY, NOT_RECORDED, REFERRALS
 from addin.matrix.publishable import OTHER_COMBINATIONS as OTHER

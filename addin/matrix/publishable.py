@@ -5,7 +5,7 @@ from itertools import combinations
 
 import pandas as pd
 
-from addin.forms.fap_referral import CONCERNS
+from addin.catalogue.fap_referral.declaration import CONCERNS
 from addin.matrix.build import Block, Sheet
 from addin.matrix.labels import ALL_REFERRALS, ANY, REFERRALS
 from addin.suppression import SUPPRESSED, suppress_series, suppress_table

@@ -5,12 +5,16 @@ FORM = Form(
     id="pgi",
     code="PGI",
     title="Peer Group Information Capture Form",
-    version="2016.1",
+    version="2016.2",
+    known_versions=("2016.1",),   # before the request reference (filed against its request from 2016.2)
     sheet="PGI",
     intro="This form is for informing an existing assessment only. It is not an intelligence "
           "gathering exercise. Fill the pale yellow cells and return it to the requester.",
     sections=(
         Section("Request", (
+            F("request_reference", "Request reference", required=True, since="2016.2",
+              help="The reference the requester gave this request (filled in when SafeContext writes the "
+                   "request); the returned form is filed against it. Do not change it."),
             F("requester_name", "Information requester: name", required=True, personal=True),
             F("requester_agency", "Information requester: agency", "choice", required=True,
               choices=("Youth offending team", "Children's social care", "CSE service", "Other")),

@@ -1,0 +1,15 @@
+"""Fair Access Panel referral (seed 002, Appendix H): the form the termly matrix and briefing count."""
+from addin.catalogue.fap_referral.declaration import FORM
+from addin.forms.plugin import FormPlugin, Identity
+
+PLUGIN = FormPlugin(
+    form=FORM,
+    rules="addin.validators.fap_referral",
+    # The panel's referral number; without one (or a new one), the UPN and referral date, so a form
+    # that gains its number on correction is not counted twice.
+    identity=Identity(number="referral_number", fallback=("upn", "referral_date"), term_date="referral_date",
+                      completed="date_completed"),
+    name="FAP referral",
+    noun="referral",
+    registers=True,
+)

@@ -1,0 +1,11 @@
+"""Peer Group Information Capture form (seed 002, Appendix F): returned by a provider against a request."""
+from addin.catalogue.pgi.declaration import FORM
+from addin.forms.plugin import FormPlugin, Identity
+
+PLUGIN = FormPlugin(
+    form=FORM,
+    rules="addin.validators.pgi",
+    identity=Identity(number="request_reference", term_date="date_requested", completed="date_returned"),
+    name="PGI form",
+    noun="returned PGI",
+)

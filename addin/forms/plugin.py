@@ -1,0 +1,48 @@
+"""What a form package declares besides its fields: its rules, its identity in the store, its names."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from addin.forms.model import Form
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Which filings are the same record, and which date decides the term it counts in.
+
+    `number`: the field whose value names the record (compared with spaces collapsed, in upper
+    case). `fallback`: fields that identify it when the number is blank or new (kept only as a
+    sha256, so a UPN never appears in the store's keys). `completed`: the "date completed" field
+    that decides which of two forms is older when either has no saved time.
+    """
+
+    number: str
+    term_date: str
+    fallback: tuple[str, ...] = ()
+    completed: str | None = None
+
+
+@dataclass(frozen=True)
+class FormPlugin:
+    """One registered form: its declaration, its rules module, its identity and its short name."""
+
+    form: Form
+    rules: str               # the module whose RULES are the form's own rules
+    identity: Identity
+    name: str                # short name, for messages, file names and the ribbon: "FAP referral"
+    noun: str = "record"     # what one filed form is called: "referral", "request"
+    registers: bool = False  # also read from a register (an Excel table, one row per record)
+
+    @property
+    def id(self) -> str:
+        return self.form.id
+
+    @property
+    def store_prefix(self) -> str:
+        """The prefix of its store tables: fap_referral_records, fap_referral_exclusions."""
+        return self.form.id.replace("-", "_")
+
+    def __post_init__(self):
+        for fid in (self.identity.number, self.identity.term_date, *self.identity.fallback,
+                    *([self.identity.completed] if self.identity.completed else [])):
+            self.form[fid]  # KeyError at once for a misspelt field
