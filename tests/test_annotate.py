@@ -61,7 +61,9 @@ def test_validate_annotate_writes_a_checked_copy(cli, two_problems, tmp_path):
     assert form["C12"].comment.text == ("FAP-020 Date of birth (C12): 01/05/2012 means Year 8 in 2024/25, but "
                                         "Year group (C14) says 9; check both")
     assert form["C12"].comment.author == "SafeContext"
-    assert form["C14"].comment is None and form["C14"].fill.fgColor.rgb == "00FFFDE7"  # untouched input colour
+    # FAP-020 involves the year group too: its cell is marked with the same note.
+    assert form["C14"].fill.fgColor.rgb == BLUE and form["C14"].comment.text == form["C12"].comment.text
+    assert form["C11"].comment is None and form["C11"].fill.fgColor.rgb == "00FFFDE7"  # untouched input colour
     assert form["C13"].value == "Boy"  # the data is copied as it was
 
 

@@ -17,7 +17,7 @@ CONTRACT_FIELDS = (
     "open_to_social_care", "concern_cse", "concern_serious_youth_violence", "concern_gangs", "concern_hsb",
     "concern_relationship_abuse", "concern_sexual_bullying", "concern_missing_education", "concern_missing_home",
 )
-JSON_KEYS = ["file", "sheet", "cell", "field", "code", "severity", "message", "form"]
+JSON_KEYS = ["file", "sheet", "cell", "cells", "field", "code", "severity", "message", "form"]
 
 
 def lines(text: str) -> list[str]:
@@ -206,13 +206,15 @@ def test_validate_json(cli, make_form, tmp_path):
     problems = json.loads((tmp_path / "out" / "problems.json").read_text(encoding="utf-8"))
     assert all(list(p) == JSON_KEYS for p in problems)
     assert problems == [
-        {"file": "a.xlsx", "sheet": "Referral", "cell": "C12", "field": "date_of_birth", "code": "FAP-020",
+        {"file": "a.xlsx", "sheet": "Referral", "cell": "C12", "cells": ["C12", "C14"], "field": "date_of_birth",
+         "code": "FAP-020",
          "severity": "query", "message": "Date of birth (C12): 01/05/2012 means Year 8 in 2024/25, but Year group "
                                          "(C14) says 9; check both", "form": "fap-referral"},
-        {"file": "a.xlsx", "sheet": "Referral", "cell": "C13", "field": "gender", "code": "FAP-004",
+        {"file": "a.xlsx", "sheet": "Referral", "cell": "C13", "cells": ["C13"], "field": "gender", "code": "FAP-004",
          "severity": "error", "message": "Gender (C13): 'M' is not one of the choices (Male, Female); pick one from "
                                          "the drop-down", "form": "fap-referral"},
-        {"file": "c.xlsx", "sheet": None, "cell": None, "field": None, "code": "UNREADABLE", "severity": "error",
+        {"file": "c.xlsx", "sheet": None, "cell": None, "cells": [], "field": None, "code": "UNREADABLE",
+         "severity": "error",
          "message": "not an Excel workbook (.xlsx). Save it from Excel as 'Excel Workbook (.xlsx)'.", "form": None},
     ]
 

@@ -93,8 +93,10 @@ def test_check_marks_exactly_the_problem_cells_and_lists_them(excel, make_form, 
 
     want = expected_problems(fap)
     assert [str(p) for p in result.problems] == [want[fap["ward"]][1], want[fap["early_help"]][1]]
-    assert changed_fills(form, before) == {fap["ward"]: QUERY_FILL, fap["early_help"]: ERROR_FILL}
-    assert form.notes() == {cell: text for cell, (_, text) in want.items()}
+    # FAP-028 involves the ward and the postcode: both cells are marked, with the same note.
+    assert changed_fills(form, before) == {fap["ward"]: QUERY_FILL, fap["postcode"]: QUERY_FILL,
+                                           fap["early_help"]: ERROR_FILL}
+    assert form.notes() == {cell: text for cell, (_, text) in want.items()} | {fap["postcode"]: want[fap["ward"]][1]}
     assert book.log == ["save"]
     # The form sheet is protected again exactly as the builder protected it.
     assert form.api.ProtectContents and form.api.protect_calls[-1]["AllowFormattingColumns"] is True
@@ -132,8 +134,9 @@ def test_a_second_check_first_takes_off_the_marks_of_the_first(excel, make_form,
     before = form.colours()
     sc.check_this_form(book)
     sc.check_this_form(book)  # nothing fixed: the same marks, not doubled
-    assert changed_fills(form, before) == {fap["ward"]: QUERY_FILL, fap["early_help"]: ERROR_FILL}
-    assert len(form.notes()) == 2
+    assert changed_fills(form, before) == {fap["ward"]: QUERY_FILL, fap["postcode"]: QUERY_FILL,
+                                           fap["early_help"]: ERROR_FILL}
+    assert len(form.notes()) == 3
     assert [n for n in book.sheets.names() if "Checks" in n] == ["Checks"]
 
     make_form("fap-referral", valid_fap_values(), valid_fap_tables(), name="referral")  # the user fixes and saves

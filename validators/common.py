@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from addin.checks.problems import ERROR, QUERY
+from addin.checks.problems import ERROR, QUERY, RuleError
 from addin.forms.model import Field, Form
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -21,8 +21,9 @@ class Rule:
     """One check: a code, a severity, what it checks, and how it speaks.
 
     `check(df)` returns a boolean Series, True where a row passes. `message(row)` returns the
-    text after the field's label and cell. `field` names the cell that is marked; `table`
-    says the rule runs on a repeating table's rows instead of the form's fields.
+    text after the field's label and cell. `field` names the cell the problem is on; `also` the
+    other fields it involves, whose cells are marked too; `table` says the rule runs on a
+    repeating table's rows instead of the form's fields (and `field`, `also` are its columns).
     """
 
     code: str
@@ -32,6 +33,7 @@ class Rule:
     table: str | None = None
     check: Callable | None = None
     message: Callable | None = None
+    also: tuple[str, ...] = ()
 
 
 # Generic rules, by code suffix. The form's code is the prefix: FAP-007, PGI-007.
@@ -155,13 +157,25 @@ def build_schema(name: str, form_code: str, fields: list[Field], rules: list[Rul
     return pa.DataFrameSchema(columns, checks=wide, name=name, coerce=False)
 
 
+# Exceptions whose argument is a name the rule's code looked up (a misspelt field), not a value from a form.
+_LOOKUPS = ("AttributeError", "KeyError", "NameError")
+
+
 def failures(schema, df):
-    """(check name, column or None, row index, failing value) for every failure, lazily collected."""
+    """(check name, column or None, row index, failing value) for every failure, lazily collected.
+
+    A check that raised (pandera reports it as a failure without a row) raises RuleError instead.
+    """
     import pandera.errors as pe
 
     try:
         schema.validate(df, lazy=True)
     except pe.SchemaErrors as err:
+        for e in err.schema_errors:
+            if e.reason_code == pe.SchemaErrorReason.CHECK_ERROR:  # failure_cases: 'AttributeError("atendance")'
+                kind, _, arg = str(e.failure_cases).partition("(")
+                name = arg.rstrip(")").strip("\"'") if kind in _LOOKUPS else ""
+                raise RuleError(getattr(e.check, "name", str(e.check)), kind, name) from None
         fc = err.failure_cases
         return [(row.check, row.column if isinstance(row.column, str) and row.column in df.columns else None,
                  row.index, row.failure_case) for row in fc.itertuples(index=False)]
@@ -204,9 +218,9 @@ def rowwise(fn):
     return check
 
 
-def query(code, title, field, check, message, table=None) -> Rule:
-    return Rule(code, QUERY, title, field, table, check, message)
+def query(code, title, field, check, message, table=None, also=()) -> Rule:
+    return Rule(code, QUERY, title, field, table, check, message, tuple(also))
 
 
-def error(code, title, field, check, message, table=None) -> Rule:
-    return Rule(code, ERROR, title, field, table, check, message)
+def error(code, title, field, check, message, table=None, also=()) -> Rule:
+    return Rule(code, ERROR, title, field, table, check, message, tuple(also))

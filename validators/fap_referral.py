@@ -16,6 +16,7 @@ VULNERABLE_TICKS = (
     "vulnerable_young_offender", "vulnerable_fsm", "vulnerable_eal",
 )
 CONTEXT_INFO = ("peer_info", "school_info", "neighbourhood_info")
+ABSENCES = ("authorised_absence_pct", "unauthorised_absence_pct")
 
 
 def school_year_start(on: dt.date) -> int:
@@ -74,37 +75,41 @@ def _exclusion_rules(code_order: str, code_length: str, table: str, label: str):
     return [
         error(code_order, f"{label}: 'From' must not be after 'To'.", "date_to", rowwise(order_ok),
               lambda r, at: f"{_d(r.date_to)} is before {at('date_from')} {_d(r.date_from)}; "
-                            "swap or correct the dates", table=table),
+                            "swap or correct the dates", table=table, also=("date_from",)),
         query(code_length, f"{label}: the length in days should fit the school days from 'From' to 'To'.",
               "days", rowwise(length_ok),
               lambda r, at: f"{r.days:g} days, but {_d(r.date_from)} to {_d(r.date_to)} has "
                             f"{_weekdays(r.date_from, r.date_to)} school days (Mon-Fri); check the length",
-              table=table),
+              table=table, also=("date_from", "date_to")),
     ]
 
 
 RULES = [
     query("FAP-020", "Date of birth should match the year group (age on 31 August).", "date_of_birth",
-          rowwise(_year_ok), _year_msg),
+          rowwise(_year_ok), _year_msg, also=("year_group",)),
     error("FAP-021", "Date of birth must be before the referral date.", "date_of_birth",
           rowwise(lambda r: blank(r.date_of_birth) or blank(r.referral_date)
                    or r.date_of_birth < r.referral_date),
-          lambda r, at: f"{_d(r.date_of_birth)} is not before {at('referral_date')} {_d(r.referral_date)}"),
+          lambda r, at: f"{_d(r.date_of_birth)} is not before {at('referral_date')} {_d(r.referral_date)}",
+          also=("referral_date",)),
     error("FAP-022", "Referral date must not be in the future.", "referral_date",
           rowwise(lambda r: blank(r.referral_date) or r.referral_date <= dt.date.today()),
           lambda r, at: f"{_d(r.referral_date)} is in the future; check the year"),
     error("FAP-023", "Attendance and authorised and unauthorised absence cannot add up to more than 100%.",
           "attendance_pct", rowwise(lambda r: _sum(r) is None or _sum(r) <= 100.5),
           lambda r, at: f"{r.attendance_pct:g}% plus {r.authorised_absence_pct:g}% authorised and "
-                        f"{r.unauthorised_absence_pct:g}% unauthorised absence is {_sum(r):g}%, over 100%"),
+                        f"{r.unauthorised_absence_pct:g}% unauthorised absence is {_sum(r):g}%, over 100%",
+          also=ABSENCES),
     query("FAP-024", "Attendance and authorised and unauthorised absence should add up to 100%.",
           "attendance_pct", rowwise(lambda r: _sum(r) is None or _sum(r) > 100.5 or _sum(r) >= 99.5),
           lambda r, at: f"{r.attendance_pct:g}% plus {r.authorised_absence_pct:g}% authorised and "
-                        f"{r.unauthorised_absence_pct:g}% unauthorised absence is {_sum(r):g}%, not 100%"),
+                        f"{r.unauthorised_absence_pct:g}% unauthorised absence is {_sum(r):g}%, not 100%",
+          also=ABSENCES),
     error("FAP-025", "A student open to social care needs a social care contact name.",
           "social_care_contact_name",
           rowwise(lambda r: r.open_to_social_care is not True or not blank(r.social_care_contact_name)),
-          lambda r, at: f"is blank, but {at('open_to_social_care')} is Yes; give the social worker's name"),
+          lambda r, at: f"is blank, but {at('open_to_social_care')} is Yes; give the social worker's name",
+          also=("open_to_social_care",)),
     error("FAP-026", "Vulnerable-group ticks need 'Does the student fall into a vulnerable group?' = Yes.",
           "vulnerable_group",
           rowwise(lambda r: r.vulnerable_group is True or not any(r[t] is True for t in VULNERABLE_TICKS)),
@@ -115,17 +120,20 @@ RULES = [
           rowwise(lambda r: not any(r[c] is True for c in CONCERN_FIELDS)
                    or any(not blank(r[c]) for c in CONTEXT_INFO)),
           lambda r, at: "peer group, school and neighbourhood information are all blank, but a peer-on-peer "
-                        "abuse concern is ticked; describe the contexts if anything is known"),
+                        "abuse concern is ticked; describe the contexts if anything is known",
+          also=CONTEXT_INFO[1:]),
     query("FAP-028", "The child's home postcode or ward should be given.", "ward",
           rowwise(lambda r: not blank(r.ward) or not blank(r.postcode)),
-          lambda r, at: f"is blank and so is {at('postcode')}; give one so the referral can be counted by ward"),
+          lambda r, at: f"is blank and so is {at('postcode')}; give one so the referral can be counted by ward",
+          also=("postcode",)),
     error("FAP-029", "An education welfare officer involved needs a contact name.", "ewo_contact_name",
           rowwise(lambda r: r.ewo_involvement is not True or not blank(r.ewo_contact_name)),
-          lambda r, at: f"is blank, but {at('ewo_involvement')} is Yes; give the EWO's name"),
+          lambda r, at: f"is blank, but {at('ewo_involvement')} is Yes; give the EWO's name",
+          also=("ewo_involvement",)),
     error("FAP-030", "Previous schools: 'From' must not be after 'To'.", "date_to",
           rowwise(lambda r: blank(r.date_from) or blank(r.date_to) or r.date_from <= r.date_to),
           lambda r, at: f"{_d(r.date_to)} is before {at('date_from')} {_d(r.date_from)}; "
-                        "swap or correct the dates", table="previous_schools"),
+                        "swap or correct the dates", table="previous_schools", also=("date_from",)),
     *_exclusion_rules("FAP-031", "FAP-032", "exclusions", "Exclusion history"),
     *_exclusion_rules("FAP-033", "FAP-034", "internal_exclusions", "Internal exclusions history"),
 ]

@@ -86,11 +86,12 @@ def _open_for_copy(path: Path, keep_vba: bool):
 
 
 def cell_notes(problems: list[Problem]) -> dict[tuple[str, str], list[Problem]]:
-    """Problems grouped by (sheet, cell); problems without a cell are left out."""
+    """Problems grouped by (sheet, cell), each under every cell it involves; problems without a cell are left out."""
     grouped = defaultdict(list)
     for p in problems:
-        if p.sheet and p.cell:
-            grouped[(p.sheet, p.cell)].append(p)
+        if p.sheet:
+            for cell in p.cells:
+                grouped[(p.sheet, cell)].append(p)
     return grouped
 
 

@@ -30,8 +30,8 @@ def problem_dicts(results: list[FileResult]) -> list[dict]:
     out = []
     for r in results:
         if r.read_error:
-            out.append({"file": str(r.path), "sheet": None, "cell": None, "field": None, "code": UNREADABLE,
-                        "severity": "error", "message": r.read_error, "form": None})
+            out.append({"file": str(r.path), "sheet": None, "cell": None, "cells": [], "field": None,
+                        "code": UNREADABLE, "severity": "error", "message": r.read_error, "form": None})
         for p in r.problems:
             out.append({**p.as_dict(), "form": r.form_id})
     return out
@@ -61,9 +61,15 @@ def run_validate(paths, config: Config, out: Console, err: Console, annotate: Pa
         for note in skipped:
             err.print(f"  {note}", markup=False)
         return 2
-    with progress_bar(err, len(files)) as bar:
-        task = bar.add_task("Checking", total=len(files))
-        results, notes = check_inputs(files, config, expect=expect, advance=lambda: bar.advance(task))
+    from addin.checks.problems import RuleError
+
+    try:
+        with progress_bar(err, len(files)) as bar:
+            task = bar.add_task("Checking", total=len(files))
+            results, notes = check_inputs(files, config, expect=expect, advance=lambda: bar.advance(task))
+    except RuleError as e:  # a bug in SafeContext: no form may read as valid, so nothing is written
+        err.print(f"safecontext: {e}", markup=False)
+        return 3
     show(results, out)
     for note in skipped + notes:
         out.print(f"[yellow]note[/] {shown(note)}")

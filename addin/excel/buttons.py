@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from addin.checks.problems import ERROR
+from addin.checks.problems import ERROR, RuleError
 from addin.excel import marks, native
 from addin.excel.friendly import Refusal, entry_point, show
 
@@ -78,7 +78,12 @@ def _check_saved(book, config) -> list:
     path = _form_file(book)
     marks.clear(book)
     _save(book, path)
-    results, _ = check_inputs([path], config)
+    try:
+        results, _ = check_inputs([path], config)
+    except RuleError as e:  # a bug in SafeContext: the form must not look valid, so nothing is marked or filed
+        raise Refusal(f"SafeContext could not check '{book.name}': rule {e.code} failed with an internal error "
+                      f"({e.what}). Nothing was marked or filed.\n\nPlease tell "
+                      "your SafeContext administrator, naming the rule.") from None
     for result in results:
         if result.read_error:
             raise Refusal(f"SafeContext cannot check '{book.name}': {result.read_error}")

@@ -205,7 +205,7 @@ def _style_input(cell, f: Field) -> None:
 def _validate(ws, f: Field, ref: str, config, list_refs) -> None:
     kind = f.type
     if kind in ("yesno", "tick", "choice"):
-        dv = DataValidation(type="list", formula1=list_refs[_list_key(f)], allow_blank=True)
+        dv = DataValidation(type="list", formula1=list_refs[tuple(choices_of(f, config))], allow_blank=True)
         dv.error = f"Please pick one of the values in the list for '{f.label[:60]}'."
         dv.errorStyle = "stop"
     elif kind == "date":
@@ -234,27 +234,29 @@ def _validate(ws, f: Field, ref: str, config, list_refs) -> None:
 
 
 def _list_key(f: Field) -> str:
-    if f.type in ("yesno", "tick"):
-        return "yesno"
+    """A choice list's heading on the Lists sheet: the configured list's name, else the field's id."""
     return f.choices if isinstance(f.choices, str) else f.id
 
 
-def _write_lists(wb: Workbook, form: Form, config: Config) -> dict[str, str]:
-    """A hidden sheet holding every drop-down list; returns list key -> absolute range."""
+def _write_lists(wb: Workbook, form: Form, config: Config) -> dict[tuple[str, ...], str]:
+    """A hidden sheet holding every drop-down list; returns the list's values -> absolute range.
+
+    Keyed by the values, not the field id: columns of two tables may share an id but not their choices.
+    """
     ws = wb.create_sheet(LISTS_SHEET)
     ws.sheet_state = "hidden"
-    lists: dict[str, tuple[str, ...]] = {"yesno": YES_NO}
+    lists: dict[tuple[str, ...], str] = {tuple(YES_NO): "yesno"}
     every = form.fields + [c for t in form.tables for c in t.columns]
     for f in every:
         if f.type == "choice":
-            lists.setdefault(_list_key(f), choices_of(f, config))
+            lists.setdefault(tuple(choices_of(f, config)), _list_key(f))
     refs = {}
-    for j, (key, values) in enumerate(lists.items(), start=1):
+    for j, (values, key) in enumerate(lists.items(), start=1):
         letter = get_column_letter(j)
         ws.cell(row=1, column=j, value=key)
         for i, v in enumerate(values, start=2):
             ws.cell(row=i, column=j).value = v
-        refs[key] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
+        refs[values] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
     ws.protection.sheet = True
     return refs
 
