@@ -373,7 +373,7 @@ SUMMARY = {
     "Term": TERM,
     "Referrals": 24,
     ANY: 17,                                        # all but S08 S09 S15 S16 S20 S21 S24
-    "Share with any peer-on-peer abuse concern": "70.8%",   # 17 / 24
+    "Share with any peer-on-peer abuse concern": 0.708,     # 17 / 24, a number shown as 70.8%
     "Referrals in 2025-autumn": 12,
     "Change in referrals": 12,                      # 24 - 12
     f"{ANY} in 2025-autumn": 9,                     # P01..P09
@@ -782,7 +782,7 @@ def test_small_term_publishes_headline_counts_only(fixed, tmp_path_factory):
     prev = lines(load_workbook(_matrix(fixed, tmp_path_factory, publishable=True, term=PREV))["Summary"])
     assert prev["Referrals"] == 12
     exact = lines(load_workbook(_matrix(fixed, tmp_path_factory, publishable=False, term=OLDER))["Summary"])
-    assert (exact["Referrals"], exact[ANY], exact["Share with any peer-on-peer abuse concern"]) == (4, 3, "75.0%")
+    assert (exact["Referrals"], exact[ANY], exact["Share with any peer-on-peer abuse concern"]) == (4, 3, 0.75)
 
 
 def _cells(path: Path):

@@ -15,12 +15,12 @@ from addin.briefing.template_source import TEMPLATE
 from addin.errors import UserError
 from typing import TYPE_CHECKING
 
+from addin.matrix import MARKING, check_output, save_error
 from addin.matrix.labels import ALL_REFERRALS, ANY, REFERRALS
 
 if TYPE_CHECKING:  # pandas stays unloaded until a briefing is actually made
     from addin.matrix.build import Sheet
 
-MARKING = "OFFICIAL – SENSITIVE"
 BOARD = "the local safeguarding children partnership"
 
 VARIABLES = {
@@ -53,6 +53,7 @@ VARIABLES = {
     "publication_note": "Why only headline counts are published ('' when the whole briefing is)",
 }
 WITHHELD = "Withheld to protect small numbers"
+CARE = "Open to children's social care"
 
 
 class BriefingError(UserError):
@@ -111,20 +112,25 @@ def context(pub: list[Sheet], term: str, term_dates: tuple[dt.date, dt.date], co
         before = trend.loc[prev, name] if prev is not None else ""
         change = (count - before) if isinstance(count, int) and isinstance(before, int) else ("" if prev is None else "c")
         concerns.append({"concern": name, "count": count, "previous": before,
-                         "change": f"{change:+d}" if isinstance(change, int) else change})
+                         "change": _change_cell(change)})
     n, any_n = lines.get("Referrals"), lines.get(ANY)
     messages = [f"{_say(n, threshold)} referrals reached the Fair Access Panel in the {term_label(term).lower()}"
                 + (f" ({_change_words(lines.get('Change in referrals'), threshold)} on the "
                    f"{term_label(prev).lower()})." if prev else ".")]
     messages.append(f"{_say(any_n, threshold)} of them ({lines.get('Share with any peer-on-peer abuse concern')}) "
                     "recorded at least one peer-on-peer abuse concern.")
-    ranked = [c for c in concerns if isinstance(c["count"], int) and c["count"] > 0
-              and c["concern"] != "Open to children's social care"]
+    ranked = [c for c in concerns if isinstance(c["count"], int) and c["count"] > 0 and c["concern"] != CARE]
     ranked.sort(key=lambda c: -c["count"])
     if ranked:
         top = [f"{c['concern'].lower() if c['concern'] != 'CSE' else 'CSE'} ({c['count']})" for c in ranked[:3]]
-        messages.append("The most common concerns were " + (", ".join(top[:-1]) + " and " + top[-1]
-                                                            if len(top) > 1 else top[0]) + ".")
+        messages.append("The most common peer-on-peer abuse concerns were " + (
+            ", ".join(top[:-1]) + " and " + top[-1] if len(top) > 1 else top[0]) + ".")
+    care = next((c["count"] for c in concerns if c["concern"] == CARE), None)
+    if care is not None:
+        messages.append(("the number open to children's social care is not shown (small numbers)" if care == "c"
+                         else f"{care} referrals were open to children's social care")
+                        + "; it is listed with the concerns but not ranked with them, because it says the child is "
+                        "known to social care, not which peer-on-peer abuse is of concern.")
     two = lines.get("Referrals with two or more concerns")
     overlap = (f"{_say(two, threshold)} referrals recorded two or more peer-on-peer abuse concerns, so the "
                "same young people appear in more than one of the usual lists.")
@@ -202,6 +208,21 @@ def _capital(sentence: str) -> str:
     return sentence[:1].upper() + sentence[1:]
 
 
+def _change_cell(change) -> str:
+    """The Change column: +3, -2, no change; c or blank as given."""
+    if isinstance(change, int):
+        return f"{change:+d}" if change else "no change"
+    return change
+
+
+def symbols_words(threshold: int) -> str:
+    """The symbols note in plain words for a reader of the briefing (the matrix's speaks of its sheets)."""
+    return (f"c means a number not shown, to protect the children concerned: it is fewer than {threshold}, or it "
+            "is hidden so that another hidden number cannot be worked out from the totals, from other tables or "
+            "from an earlier term's briefing. 0 means none. Percentages are worked out from the exact numbers "
+            "and are not shown where their number is hidden.")
+
+
 def _change_words(change, threshold: int) -> str:
     if change == "c" or change is None:
         return "change not shown: small numbers"
@@ -229,15 +250,18 @@ def check_template(path: Path) -> None:
     if unknown:
         what = f"{path}: the template uses unknown variable(s) {', '.join(unknown)}"
         raise BriefingError(what + ". 'safecontext brief --variables' lists the ones you can use.",
-                            excel=what + ". Ask your SafeContext administrator to correct the briefing template "
-                                         "(the variables it may use are listed in the README).")
+                            excel=what + ". " + _ASK_ADMIN)
+
+
+_ASK_ADMIN = ("Ask your SafeContext administrator to correct the briefing template (the variables it may use are "
+              "listed in the README).")
 
 
 def render(template: Path, ctx: dict, out: Path) -> Path:
     """Fill the template: autoescape always, and a missing variable is an error, never blank."""
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
-    from jinja2 import Environment, StrictUndefined
+    from jinja2 import Environment, StrictUndefined, UndefinedError
 
     check_template(template)
     tpl = DocxTemplate(str(template))
@@ -245,9 +269,16 @@ def render(template: Path, ctx: dict, out: Path) -> Path:
     for key in ("concerns_chart", "trend_chart"):
         if isinstance(ctx.get(key), Path):
             ctx[key] = InlineImage(tpl, str(ctx[key]), width=Mm(150))
-    tpl.render(ctx, jinja_env=Environment(undefined=StrictUndefined, autoescape=True), autoescape=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tpl.save(out)
+    try:
+        tpl.render(ctx, jinja_env=Environment(undefined=StrictUndefined, autoescape=True), autoescape=True)
+    except UndefinedError as e:  # a name inside a loop or an attribute: only known once filled
+        what = f"{template}: the template uses a name SafeContext does not provide ({e.message})"
+        raise BriefingError(what + ". 'safecontext brief --variables' lists the variables and the fields of their "
+                                   "rows.", excel=what + ". " + _ASK_ADMIN) from None
+    try:
+        tpl.save(out)
+    except OSError as e:
+        raise save_error(out, e, BriefingError) from None
     return out
 
 
@@ -273,15 +304,16 @@ def make_briefing(term: str, out: Path, config, db: str | None = None, template:
                   pdf: bool = False, compare: int = 2) -> Path:
     """Fill the briefing for `term` from the publishable matrix; optionally convert it to PDF."""
     from addin.matrix import matrix_sheets
-    from addin.suppression import symbols_note
     from addin.term import parse_term, term_range
 
     template = Path(template) if template else TEMPLATE
-    check_template(template)  # refuse a bad template before any work
+    out = Path(out)
+    check_output(out, BriefingError)  # refuse a bad template or output before any work
+    check_template(template)
     term = parse_term(term)
     pub, _ = matrix_sheets(term, config, db, compare, publishable=True)
     threshold = config.suppression_threshold
     with tempfile.TemporaryDirectory() as charts:
-        ctx = context(pub, term, term_range(term, config), config, threshold, symbols_note(threshold), Path(charts))
-        render(template, ctx, Path(out))
-    return to_pdf(Path(out)) if pdf else Path(out)
+        ctx = context(pub, term, term_range(term, config), config, threshold, symbols_words(threshold), Path(charts))
+        render(template, ctx, out)
+    return to_pdf(out) if pdf else out

@@ -12,8 +12,11 @@ TEMPLATE = Path(__file__).resolve().parents[2] / "report_templates" / "fap_terml
 
 
 def _table(doc, headers, loop, cells, widths=None):
-    """A Word table: header row, one docxtpl row loop ({%tr %}), filled per item."""
+    """A Word table: header row (repeated at the top of every page the table runs onto), one docxtpl row
+    loop ({%tr %}), filled per item; every column after the first holds numbers, right-aligned."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
 
     t = doc.add_table(rows=4, cols=len(headers))
     t.style = "Light Grid Accent 1"
@@ -24,7 +27,32 @@ def _table(doc, headers, loop, cells, widths=None):
     for j, c in enumerate(cells):
         t.rows[2].cells[j].text = c
     t.rows[3].cells[0].text = "{%tr endfor %}"
+    for row in (t.rows[0], t.rows[2]):
+        for cell in row.cells[1:]:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for row, tags in ((t.rows[0], ("w:cantSplit", "w:tblHeader")), (t.rows[2], ("w:cantSplit",))):
+        for tag in tags:  # no row broken across two pages; the header row repeated ("Repeat as header row")
+            row._tr.get_or_add_trPr().append(OxmlElement(tag))
     return t
+
+
+def _page_x_of_y(paragraph) -> None:
+    """'Page 3 of 7' from Word's PAGE and NUMPAGES fields, which Word and LibreOffice fill in."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph.add_run("Page ")
+    for i, field in enumerate(("PAGE", "NUMPAGES")):
+        if i:
+            paragraph.add_run(" of ")
+        simple = OxmlElement("w:fldSimple")
+        simple.set(qn("w:instr"), field)
+        run = OxmlElement("w:r")
+        text = OxmlElement("w:t")
+        text.text = "1"  # shown until the program updates the field
+        run.append(text)
+        simple.append(run)
+        paragraph._p.append(simple)
 
 
 def _bullets(doc, loop: str) -> None:
@@ -50,6 +78,9 @@ def build(path: Path = TEMPLATE) -> Path:
     footer = section.footer.paragraphs[0]
     footer.text = "{{ authority }} · {{ term_label }} · {{ marking }}"
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    pages = section.footer.add_paragraph()
+    pages.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_x_of_y(pages)
 
     marking = doc.add_paragraph("{{ marking }}")
     marking.runs[0].bold = True

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from pathlib import Path
 
@@ -14,19 +15,27 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from addin.checks.annotate import set_text
 from addin.matrix.build import REFERRALS, Block, Sheet
+from addin.matrix import MARKING
 
 INTERNAL_BANNER = ("INTERNAL – contains unsuppressed counts. Not for publication or sharing outside the "
-                   "Fair Access Panel; use --publishable for the board.")
+                   "Fair Access Panel; for the board, use the Briefing button in Excel (or 'safecontext brief'), "
+                   "or a publishable matrix ('safecontext matrix --publishable').")
 _HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 _TOTAL_FONT = Font(bold=True)
+_PERCENT = re.compile(r"-?\d+(\.\d+)?%")
+_COL_WIDTH = 16                          # every column but A, in Excel's character widths
+_ROW_PT, _HEADER_PT, _CM_PT = 15, 45, 28.35  # a default row and a header row in points; points per cm
 
 
-def write(sheets: list[Sheet], path: Path, *, title: str, publishable: bool, symbols: str) -> Path:
+def write(sheets: list[Sheet], path: Path, *, title: str, publishable: bool, symbols: str, authority: str = "",
+          term: str = "") -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     used_names: set[str] = set()
     for sheet in sheets:
         ws = wb.create_sheet(sheet.name[:31])
+        labels: list[str] = [label for label, _ in sheet.lines]
+        chart_end = (0, 0)  # the last row and column a chart covers
         ws["A1"] = title
         ws["A1"].font = Font(bold=True, size=13, color="1F3864")
         if publishable:
@@ -41,7 +50,9 @@ def write(sheets: list[Sheet], path: Path, *, title: str, publishable: bool, sym
         for label, value in sheet.lines:
             set_text(ws.cell(row=row, column=1), label)
             cell = ws.cell(row=row, column=2)
-            if isinstance(value, str):
+            if isinstance(value, str) and _PERCENT.fullmatch(value):  # a share: a number, shown as 56.7%
+                cell.value, cell.number_format = float(value[:-1]) / 100, "0.0%"
+            elif isinstance(value, str):
                 set_text(cell, value)
                 cell.alignment = Alignment(horizontal="right" if value == "c" else "left")
             else:
@@ -53,7 +64,10 @@ def write(sheets: list[Sheet], path: Path, *, title: str, publishable: bool, sym
         for block in sheet.blocks:
             header_row = row + 1
             first_header = first_header or header_row
-            row = _write_block(ws, block, row, used_names, sheet.name) + 2
+            labels += [str(i) for i in block.counts.index]
+            row, chart = _write_block(ws, block, row, used_names, sheet.name)
+            chart_end = max(chart_end, chart)
+            row = max(row, chart_end[0]) + 2  # nothing under a chart
         if publishable:  # one wrapped paragraph, so it does not widen the printed page
             width = max(6, ws.max_column)
             set_text(ws.cell(row=row, column=1), symbols)
@@ -61,19 +75,55 @@ def write(sheets: list[Sheet], path: Path, *, title: str, publishable: bool, sym
             ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
             ws.row_dimensions[row].height = 40
-        ws.column_dimensions["A"].width = 46
-        for c in range(2, ws.max_column + 1):
-            ws.column_dimensions[get_column_letter(c)].width = 16
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        width_a = _label_column(ws, labels)
+        # Printed, the page holds the title (Excel cuts text that runs past the last column) and the charts.
+        title_cols = 1 + math.ceil(max(0, len(title) * 1.3 - width_a) / _COL_WIDTH)
+        last_col = max(ws.max_column, chart_end[1], title_cols)
+        for c in range(2, last_col + 1):
+            ws.column_dimensions[get_column_letter(c)].width = _COL_WIDTH
+        ws.print_area = f"A1:{get_column_letter(last_col)}{ws.max_row}"
+        _print_setup(ws, publishable, authority, term)
         if first_header and len(sheet.blocks) == 1:
             ws.freeze_panes = ws.cell(row=first_header + 1, column=2)
         else:
             ws.freeze_panes = "B4"
-    path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def _label_column(ws, labels: list[str]) -> float:
+    """Column A as wide as its longest row label, within 30 to 60 characters; a longer label wraps."""
+    width = min(60, max([30] + [len(label) + 2 for label in labels]))
+    ws.column_dimensions["A"].width = width
+    wrapped = set(label for label in labels if len(label) + 2 > width)
+    for cell in ws["A"]:
+        if cell.value in wrapped and not cell.font.bold:  # titles and notes keep running across
+            for c in ws[cell.row]:  # the row's numbers level with the label's first line
+                c.alignment = Alignment(horizontal=c.alignment.horizontal, vertical="top")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            # Set, not left to the program: LibreOffice does not grow a row for wrapped text on opening.
+            ws.row_dimensions[cell.row].height = _ROW_PT * math.ceil(len(cell.value) / (width * 1.2))
+    return width
+
+
+def _header_footer_text(text: str) -> str:
+    return text.replace("&", "&&")  # & starts a code in Excel's header and footer
+
+
+def _print_setup(ws, publishable: bool, authority: str, term: str) -> None:
+    """Landscape, one page wide; the marking above, the authority, term, sheet and page x of y below."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.oddHeader.center.text = MARKING if publishable else f"{MARKING} · INTERNAL: exact counts, not for publication"
+    ws.oddHeader.center.size, ws.oddHeader.center.font = 10, "Arial,Bold"
+    ws.oddFooter.left.text = _header_footer_text(" · ".join(x for x in (authority[:120], term) if x))
+    ws.oddFooter.center.text = "&A"  # the sheet's name
+    ws.oddFooter.right.text = "Page &P of &N"
+    for part in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
+        part.size = 9
 
 
 def _table_name(sheet: str, title: str, used: set[str]) -> str:
@@ -95,8 +145,9 @@ def _put(cell, value) -> None:
         cell.value = value
 
 
-def _write_block(ws, b: Block, row: int, used: set[str], sheet: str) -> int:
-    """Title, header, rows, totals; returns the last row written."""
+def _write_block(ws, b: Block, row: int, used: set[str], sheet: str) -> tuple[int, tuple[int, int]]:
+    """Title, header, rows, totals; returns the last row written and the last row and column its chart covers
+    ((0, 0) without one)."""
     set_text(ws.cell(row=row, column=1), b.title)
     ws.cell(row=row, column=1).font = Font(bold=True, size=12)
     header = row + 1
@@ -108,8 +159,8 @@ def _write_block(ws, b: Block, row: int, used: set[str], sheet: str) -> int:
         set_text(c, name)
         c.font = Font(bold=True, color="FFFFFF")
         c.fill = _HEADER_FILL
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[header].height = 45
+        c.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left" if j == 1 else "right")
+    ws.row_dimensions[header].height = _HEADER_PT
     r = header
     for idx, values in zip(b.counts.index, b.counts.itertuples(index=False)):
         r += 1
@@ -146,13 +197,15 @@ def _write_block(ws, b: Block, row: int, used: set[str], sheet: str) -> int:
         r += 1
         set_text(ws.cell(row=r, column=1), b.note)
         ws.cell(row=r, column=1).font = Font(italic=True, size=9, color="595959")
+    chart = (0, 0)
     if b.chart and len(b.counts):
-        _chart(ws, b, header, last_data, len(cols))
-    return r
+        chart = _chart(ws, b, header, last_data, len(cols), len(names))
+    return r, chart
 
 
-def _chart(ws, b: Block, header: int, last: int, ncols: int) -> None:
-    anchor = f"{get_column_letter(ncols + 4)}{header}"
+def _chart(ws, b: Block, header: int, last: int, ncols: int, width: int) -> tuple[int, int]:
+    """A native chart beside its table (one empty column between); returns the last row and column it covers."""
+    first_col = width + 2
     if b.chart == "bar":
         chart = BarChart()
         chart.type = "bar"
@@ -162,7 +215,10 @@ def _chart(ws, b: Block, header: int, last: int, ncols: int) -> None:
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=last))
         chart.legend = None
-        chart.height, chart.width = 9, 16
+        chart.x_axis.tickLblSkip = 1                 # every concern named, none skipped
+        chart.x_axis.scaling.orientation = "maxMin"  # top to bottom in the table's order
+        chart.y_axis.crosses = "max"                 # ... with the counts' axis still at the foot
+        chart.height, chart.width = 12, 18
     else:
         chart = LineChart()
         chart.title = b.title
@@ -171,4 +227,12 @@ def _chart(ws, b: Block, header: int, last: int, ncols: int) -> None:
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=last))
         chart.height, chart.width = 9, 18
-    ws.add_chart(chart, anchor)
+        for series in chart.series:
+            series.smooth = False  # straight lines between terms: a curve would show values never counted
+            series.marker.symbol = "circle"
+        chart.legend.position = "b"
+    chart.x_axis.delete = chart.y_axis.delete = False  # Excel hides an axis that does not say so
+    ws.add_chart(chart, f"{get_column_letter(first_col)}{header}")
+    rows = header + math.ceil((chart.height * _CM_PT - _HEADER_PT) / _ROW_PT)
+    cols = first_col + math.ceil(chart.width / (_COL_WIDTH * 0.17))  # a 16-wide column is under 3 cm
+    return rows, cols
