@@ -167,17 +167,20 @@ DbOpt = typer.Option(None, "--db", metavar="URL", help="The store: a SQLite file
 
 
 @app.command()
-def ingest(paths: List[Path] = typer.Argument(..., metavar="PATH", help="FAP referral workbooks, folders of them, or register "
+def ingest(paths: List[Path] = typer.Argument(..., metavar="PATH", help="Form workbooks, folders of them, or register "
                                               "workbooks (an Excel table, one row per referral)."),
+           form: Optional[str] = typer.Option(None, "--form", metavar="FORM", help="Refuse files that are not this form."),
            db: Optional[str] = DbOpt,
            config: Optional[Path] = ConfigOpt):
-    """File valid FAP referrals in the store. Exit 0: all filed, unchanged or kept as older; 1: some refused; 2: a file could not be read or the store could not be opened."""
+    """File valid forms of every registered form in the store. Exit 0: all filed, unchanged or kept as older; 1: some refused; 2: a file could not be read or the store could not be opened."""
     from addin.store.commands import run_ingest
 
-    raise typer.Exit(run_ingest(paths, _config(config), out, err, db=db))
+    if form:
+        _form(form)
+    raise typer.Exit(run_ingest(paths, _config(config), out, err, db=db, form=form))
 
 
-store_app = typer.Typer(help="The referral store: what is in it, and making a filed version current.",
+store_app = typer.Typer(help="The store of filed forms: what is in it, and making a filed version current.",
                         no_args_is_help=True)
 app.add_typer(store_app, name="store")
 
@@ -186,7 +189,7 @@ app.add_typer(store_app, name="store")
 def store_status(db: Optional[str] = DbOpt,
                  last: int = typer.Option(10, "--last", min=1, metavar="N", help="How many of the latest filings to list."),
                  config: Optional[Path] = ConfigOpt):
-    """Referrals by term and the latest filings (file names only, no personal values)."""
+    """Filed records of each form by term and the latest filings (file names only, no personal values)."""
     from addin.store.commands import run_status
 
     raise typer.Exit(run_status(_config(config), out, err, db=db, last=last))
@@ -195,12 +198,16 @@ def store_status(db: Optional[str] = DbOpt,
 @store_app.command("restore")
 def store_restore(version_id: int = typer.Argument(..., metavar="ID", help="The filed version's id, as "
                                                    "'ingest' and 'store status' show it."),
+                  form: Optional[str] = typer.Option(None, "--form", metavar="FORM", help="The form the version is "
+                                                     "of, when several forms have a version with that id."),
                   db: Optional[str] = DbOpt,
                   config: Optional[Path] = ConfigOpt):
     """Make a filed version current on purpose (e.g. a form filed as older); the current one stays in the history."""
     from addin.store.commands import run_restore
 
-    raise typer.Exit(run_restore(version_id, _config(config), out, err, db=db))
+    if form:
+        _form(form)
+    raise typer.Exit(run_restore(version_id, _config(config), out, err, db=db, form=form))
 
 
 def _term_or_current(term, config) -> str:

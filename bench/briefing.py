@@ -57,7 +57,7 @@ def read_naive(files: list[Path]):
     read = baseline.reader(config)
     rows = []
     for i, path in enumerate(files):
-        row = {"referral_id": i + 1, **read(path)}
+        row = {"record_id": i + 1, **read(path)}
         row["term"] = term_of(row["referral_date"], config)
         rows.append(row)
     return rows
@@ -84,7 +84,7 @@ def naive_rest(rows: list[dict], term: str, out: Path) -> None:
     df = df[df["term"].isin(terms)]
     ticks = df[list(CONCERNS)].fillna(False).astype(bool)
     counts = ticks.groupby(df["term"]).sum().reindex(terms, fill_value=0)
-    counts["referrals"] = df.groupby("term").size().reindex(terms, fill_value=0)
+    counts["records"] = df.groupby("term").size().reindex(terms, fill_value=0)
     counts["any"] = ticks[POP_CONCERNS].any(axis=1).groupby(df["term"]).sum().reindex(terms, fill_value=0)
     current = df[df["term"] == term]
     pub = publishable(build(current, term, trend_table(counts), config, None, None), config.suppression_threshold)
@@ -108,7 +108,7 @@ def publishable_before(term: str, config, db: str):
     terms, counts, sheets = built(term)
     threshold = config.suppression_threshold
     earlier = {t: {k for k in _linked(built(t)[2], threshold, None)[1] if isinstance(k, str)}
-               for t in terms[:-1] if counts.loc[t, "referrals"]}
+               for t in terms[:-1] if counts.loc[t, "records"]}
     return _linked(sheets, threshold, earlier)[0]
 
 
@@ -223,10 +223,14 @@ def main(argv=None) -> int:
 
 def read_naive_cached(files: list[Path], db: Path):
     """All forms as the naive path would have read them, taken from the store to save minutes (not timed)."""
-    from addin.store import load_referrals
+    from functools import partial
+
+    from addin.store import load_records
+
+    load_referrals = partial(load_records, form="fap-referral")
 
     df = load_referrals(str(db))
-    return df.drop(columns=[c for c in ("referral_key", "version", "filed_at", "source_file", "queries")
+    return df.drop(columns=[c for c in ("record_key", "version", "filed_at", "source_file", "queries")
                             if c in df.columns]).to_dict("records")
 
 

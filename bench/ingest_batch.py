@@ -111,14 +111,14 @@ def naive(files: list[Path], db: Path) -> float:
     config = demo_config()
     read, check = baseline.reader(config), baseline.checker()
     engine = open_store(db)
-    referrals = store_tables(FORM_ID).referrals
+    referrals = store_tables(FORM_ID).records
     t0 = time.perf_counter()
     for i, path in enumerate(files):
         row = read(path)
         check(row)  # a naive coordinator would file it anyway and look at these later
         with engine.begin() as conn:  # one transaction per form
             conn.execute(referrals.insert().values(
-                referral_key=f"naive:{i}", upn_key=f"naive:{i}", version=1, is_current=True,
+                record_key=f"naive:{i}", alt_key=f"naive:{i}", version=1, is_current=True,
                 term=term_of(row["referral_date"], config), filed_at=dt.datetime.now(dt.timezone.utc),
                 source_file=path.name, content_hash="0" * 64, record_hash="0" * 64, **row))
     elapsed = time.perf_counter() - t0
@@ -135,7 +135,7 @@ def bulk_store(db: Path, n: int, terms: list[tuple[str, dt.date, dt.date]], seed
 
     config = demo_config()
     st = store_tables(FORM_ID)
-    r, agencies = st.referrals, st.children["other_agencies"]
+    r, agencies = st.records, st.children["other_agencies"]
     fields = [f.id for f in st.form.fields]
     rng = random.Random(seed)
     t0 = time.perf_counter()
@@ -150,14 +150,14 @@ def bulk_store(db: Path, n: int, terms: list[tuple[str, dt.date, dt.date]], seed
             day = start + dt.timedelta(days=rng.randrange((end - start).days + 1))
             values, _ = synthetic_referral(rng, config, day, i + 1)
             key = hashlib.sha256(f"{seed}:{i}".encode()).hexdigest()
-            rows.append({"id": i + 1, "referral_key": f"ref:BULK-{i + 1:06d}", "upn_key": f"upn:{key}",
+            rows.append({"id": i + 1, "record_key": f"ref:BULK-{i + 1:06d}", "alt_key": f"upn:{key}",
                          "version": 1, "is_current": True, "term": term, "filed_at": now,
                          "source_file": f"bulk-{i + 1:06d}.xlsx", "content_hash": key, "record_hash": key,
                          "form_version": st.form.version, **({"queries": 0} if "queries" in r.c else {}),
                          **{f: values.get(f) for f in fields}})
             if values.get("concern_gangs") or values.get("concern_serious_youth_violence") or rng.random() < 0.1:
                 for n_row, agency in enumerate(rng.sample(("YOS", "Police", "CAMHS"), rng.randint(1, 2)), start=1):
-                    child.append({"referral_id": i + 1, "row_number": n_row, "agency": agency,
+                    child.append({"record_id": i + 1, "row_number": n_row, "agency": agency,
                                   "status": rng.choice(("Current", "Current", "Expired"))})
             if len(rows) == chunk:
                 conn.execute(r.insert(), rows)

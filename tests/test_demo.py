@@ -100,7 +100,7 @@ def test_store_holds_what_was_filed(demo):
     assert [sum(c) for c in counts] == [SIZES[0], SIZES[1], SIZES[2] + 1]  # every form filed or refused
     assert counts[2][1] == 1  # the corrected copy replaced its first version
     st = store_status(str(folder / "demo-store.sqlite"))
-    assert [(t["term"], t["referrals"]) for t in st["terms"]] == [(t, c[0]) for t, c in zip(terms, counts)]
+    assert [(t["term"], t["records"]) for t in st["forms"][0]["terms"]] == [(t, c[0]) for t, c in zip(terms, counts)]
     assert st["versions"] == sum(c[0] for c in counts) + 1  # the first version is kept as history
 
 
@@ -111,7 +111,11 @@ def _demo_counts(proc) -> list[tuple[int, int, int]]:
 
 def test_the_corrected_copy_is_saved_after_its_original_and_is_current(demo):
     from addin.intake.reader import read_form
-    from addin.store import load_referrals
+    from functools import partial
+
+    from addin.store import load_records
+
+    load_referrals = partial(load_records, form="fap-referral")
 
     folder, _, terms = demo
     fap = folder / "forms" / terms[2] / "fap"
@@ -127,7 +131,11 @@ def test_the_corrected_copy_is_saved_after_its_original_and_is_current(demo):
 def test_filing_the_demo_folder_in_name_order_leaves_the_correction_current(demo, tmp_path, capsys, monkeypatch):
     """The correction's name sorts before its original's: the original, saved earlier, is kept as older."""
     from addin.cli import main
-    from addin.store import load_referrals
+    from functools import partial
+
+    from addin.store import load_records
+
+    load_referrals = partial(load_records, form="fap-referral")
 
     folder, proc, terms = demo
     fap = folder / "forms" / terms[2] / "fap"
@@ -144,7 +152,7 @@ def test_filing_the_demo_folder_in_name_order_leaves_the_correction_current(demo
     filed, superseded, refused = _demo_counts(proc)[2]
     assert e.value.code == (1 if refused else 0)
     older = re.findall(rf"^  older +{re.escape(original.name)} \({terms[2]}, version 2\): saved before version 1, "
-                       r"which stays current; 'safecontext store restore (\d+)' makes this one current$", out, re.M)
+                       r"which stays current; 'safecontext store restore (\d+) --form fap-referral' makes this one current$", out, re.M)
     assert len(older) == 1, out[-3000:]
     assert f"Filed {filed}, unchanged 0, superseded 0, older 1, refused {refused} into sqlite:///{db}." in out
     current = load_referrals(db, terms[2])
@@ -157,7 +165,7 @@ def test_both_matrices_and_the_briefing(demo):
 
     folder, _, terms = demo
     latest = terms[2]
-    current = {t["term"]: t["referrals"] for t in store_status(str(folder / "demo-store.sqlite"))["terms"]}[latest]
+    current = {t["term"]: t["records"] for t in store_status(str(folder / "demo-store.sqlite"))["forms"][0]["terms"]}[latest]
     internal = load_workbook(folder / f"matrix-{latest}-internal.xlsx")
     assert internal["Summary"]["A2"].value.startswith("INTERNAL – contains unsuppressed counts")
     assert internal["Summary"]["B7"].value == current and internal["Summary"]["A7"].value == "Referrals"

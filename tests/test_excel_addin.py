@@ -334,7 +334,11 @@ def test_the_caller_book_is_used_when_none_is_given(excel, make_form, user_confi
 # --- File this form ---------------------------------------------------------------------------------
 
 def _filed(store) -> int:
-    from addin.store import load_referrals
+    from functools import partial
+
+    from addin.store import load_records
+
+    load_referrals = partial(load_records, form="fap-referral")
 
     return len(load_referrals(f"sqlite:///{store}", history=True))
 
@@ -385,7 +389,7 @@ def test_an_older_copy_is_kept_but_not_made_current(excel, make_form, user_confi
     assert last_alert(excel)["prompt"] == (
         "'sam.xlsx' is older than the version already filed (it was saved before version 1, which stays current), "
         f"so it was kept in the history but not made current. If this copy is the right one, ask your SafeContext "
-        f"administrator to make version id {filing.referral_id} current.")
+        f"administrator to make version id {filing.record_id} of fap-referral current.")
     assert _filed(store) == 2
 
 
@@ -411,13 +415,15 @@ def test_a_referral_with_only_queries_is_filed_and_the_queries_are_marked(excel,
     assert book.sheets[REFERRAL].colours()[fap["ward"]] == QUERY_FILL
 
 
-def test_a_pgi_form_is_not_filed(excel, make_form, user_config, store):
+def test_a_pgi_form_is_filed_in_its_own_tables(excel, make_form, user_config, store):
+    from addin.store import load_records
+
     book = open_form(excel, make_form, "pgi", name="peers")
-    sc.file_this_form(book)
-    assert last_alert(excel)["prompt"] == (
-        "Only FAP referrals are filed in the SafeContext store; 'peers.xlsx' is a Peer Group Information Capture "
-        "Form. Send it to the person who asked for it.")
-    assert not store.exists()
+    assert sc.file_this_form(book).outcome == "filed"
+    assert last_alert(excel)["prompt"] == "Filed 'peers.xlsx' as a new returned PGI for 2025-spring."
+    filed = load_records(f"sqlite:///{store}", form="pgi")
+    assert list(filed["request_reference"]) == ["PGI-2026-0001"] and list(filed["source_file"]) == ["peers.xlsx"]
+    assert load_records(f"sqlite:///{store}", form="fap-referral").empty
 
 
 def test_a_store_that_cannot_be_opened_is_explained(excel, make_form, user_config, tmp_path):
@@ -456,7 +462,11 @@ def test_check_a_register_marks_the_problems_of_every_row(excel, register_book, 
 
 def test_file_a_register_files_the_rows_without_errors_and_says_which_were_not(excel, register_book, user_config,
                                                                                store):
-    from addin.store import load_referrals
+    from functools import partial
+
+    from addin.store import load_records
+
+    load_referrals = partial(load_records, form="fap-referral")
 
     sc.file_this_form(register_book)
     assert last_alert(excel) == {
@@ -581,7 +591,8 @@ def test_every_ribbon_button_calls_a_vba_callback_that_runs_an_existing_entry_po
     buttons = ribbon_buttons(built)
     sources = vp.read_sources(built["xl/vbaProject.bin"])
     ours = sources[xlam.BUTTONS_MODULE]
-    assert {b.get("tag") for b in buttons} == set(sc.ENTRY_POINTS)
+    assert {b.get("tag") for b in buttons} == set(sc.entry_points())
+    assert [b.get("label") for b in buttons if b.get("tag").startswith("new_")] == ["FAP referral", "PGI form"]
     assert len({b.get("id") for b in buttons}) == len(buttons)
     for b in buttons:
         module, _, sub = b.get("onAction").partition(".")
@@ -591,7 +602,8 @@ def test_every_ribbon_button_calls_a_vba_callback_that_runs_an_existing_entry_po
         assert getattr(sc, b.get("tag")).is_entry_point
     # The macros for Application.Run and sheet buttons name entry points too, and RunPython calls addin.excel.
     macros = dict(re.findall(r'^Public Sub (\w+)\(\)\r\n    RunEntry "(\w+)"\r\n', ours, re.M))
-    assert sorted(macros.values()) == sorted(sc.ENTRY_POINTS)
+    assert sorted(macros.values()) == sorted(sc.FIXED_ENTRY_POINTS)
+    assert 'Public Sub NewForm(formId As String)' in ours and 'RunEntry "new_" & Replace(formId, "-", "_")' in ours
     assert 'RunPython "import addin.excel as sc; sc." & entry & "(placeholder="' in ours
 
 

@@ -86,7 +86,7 @@ def test_ingest_alone(name, alone, cli, tmp_path):
     filed = case.status == "valid"
     assert f"Filed {int(filed)}, unchanged 0, superseded 0, refused {int(not filed)} into " in out
     with sqlite3.connect(store) as db:
-        numbers = [r[0] for r in db.execute("select referral_number from referrals")]
+        numbers = [r[0] for r in db.execute("select referral_number from fap_referral_records")]
     assert numbers == ([BASE_NUMBER] if filed else [])
 
 
@@ -150,7 +150,7 @@ def test_a_batch_with_every_hostile_case_is_checked_and_the_good_forms_filed(bat
     _clean(filed.stdout + filed.stderr)
     assert "Filed 24, unchanged 1, superseded 0, refused 23 into " in filed.stdout
     with sqlite3.connect(store) as db:
-        numbers = sorted(r[0] for r in db.execute("select referral_number from referrals"))
+        numbers = sorted(r[0] for r in db.execute("select referral_number from fap_referral_records"))
         outcomes = sorted(r[0] for r in db.execute("select outcome from filings"))
     assert numbers == sorted([BASE_NUMBER] + [f"FAP-G-{i:04d}" for i in [*range(N_GOOD), 99]])
     assert outcomes == ["filed"] * 24 + ["refused"] * 23 + ["unchanged"]

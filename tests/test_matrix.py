@@ -857,7 +857,11 @@ def test_refiling_changes_nothing_and_a_correction_counts_once(fixed, cli, tmp_p
     assert block(wb["Schools"], "Referrals by school and concern")["rows"][D] == [0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 2]
     assert block(wb["Trend"], "Referrals and concerns by term")["rows"][TERM][:2] == [24, 17]
 
-    from addin.store import load_referrals
+    from functools import partial
+
+    from addin.store import load_records
+
+    load_referrals = partial(load_records, form="fap-referral")
 
     history = load_referrals(str(db), TERM, history=True)
     s23 = history[history["referral_number"] == "FIX-S23"]

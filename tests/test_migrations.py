@@ -18,41 +18,58 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from test_store import checked, filler, make, sc, store, valid  # noqa: F401 (fixtures)
+from test_store import FAP, checked, filler, load_referrals, make, sc, store, valid  # noqa: F401 (fixtures)
 
-from addin.store import StoreError, file_batch, load_filings, load_referrals
+from addin.store import StoreError, file_batch, load_filings
 from addin.store.db import as_utc, open_store
 from addin.store.migrate import BASELINE, HEAD, alembic_config, upgrade_store
-from addin.store.schema import store_tables
+from addin.store.schema import store_metadata, store_tables
 
 FIXTURE = Path(__file__).parent / "fixtures" / "store-0.1.0.sqlite"
+REV0002 = Path(__file__).parent / "fixtures" / "store-rev0002.sqlite"  # as the release at 97b0e10 wrote it
 
 
 def _read_only(path: Path) -> str:
     return f"sqlite:///file:{path}?mode=ro&uri=true"
 
 
-def old_columns() -> dict[str, list[str]]:
-    """The tables of the 0.1.0 store and their columns, as the fixture has them."""
-    engine = sa.create_engine(_read_only(FIXTURE))
+def old_columns(fixture: Path = FIXTURE) -> dict[str, list[str]]:
+    """The tables of a fixture store and their columns, as the fixture has them."""
+    engine = sa.create_engine(_read_only(fixture))
     try:
         with engine.connect() as conn:
             insp = sa.inspect(conn)
-            return {t: [c["name"] for c in insp.get_columns(t)] for t in insp.get_table_names()}
+            return {t: [c["name"] for c in insp.get_columns(t)] for t in insp.get_table_names()
+                    if t != "alembic_version"}
     finally:
         engine.dispose()
 
 
-def snapshot(url) -> dict[str, list[tuple]]:
-    """Every row of every 0.1.0 table, in its 0.1.0 columns, as Python values (times in UTC), by id."""
-    st = store_tables()
+# Revision 0003 gave every form its own tables and the columns generic names.
+RENAMED_COLUMNS = {"referral_key": "record_key", "upn_key": "alt_key", "referral_id": "record_id"}
+
+
+def renamed(table: str) -> str:
+    """Where a table of the FAP-only store (before revision 0003) is now."""
+    if table == "referrals":
+        return "fap_referral_records"
+    return "fap_referral_" + table.removeprefix("referral_") if table.startswith("referral_") else table
+
+
+def snapshot(url, fixture: Path = FIXTURE) -> dict[str, list[tuple]]:
+    """Every row of every table of the fixture, in the fixture's columns, as Python values (times in UTC), by id:
+    read from the fixture's tables, or, in a store at revision 0003 or later, from where they are now."""
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
+            have = set(sa.inspect(conn).get_table_names())
             out = {}
-            for name, cols in old_columns().items():
-                t = st.metadata.tables[name]
-                rows = conn.execute(sa.select(*[t.c[c] for c in cols]).order_by(t.c.id)).all()
+            for name, cols in old_columns(fixture).items():
+                now = name if name in have else renamed(name)
+                t = sa.Table(now, sa.MetaData(), autoload_with=conn)
+                moved = now != name or "record_id" in t.c
+                picked = [t.c[RENAMED_COLUMNS.get(c, c) if moved else c] for c in cols]
+                rows = conn.execute(sa.select(*picked).order_by(t.c.id)).all()
                 out[name] = [tuple(as_utc(v) if isinstance(v, dt.datetime) else v for v in row) for row in rows]
             return out
     finally:
@@ -86,15 +103,17 @@ def test_the_fixture_is_a_0_1_0_store_holding_what_an_upgrade_must_keep():
     assert sorted(rows) == ["filings", "referral_exclusions", "referral_internal_exclusions",
                             "referral_internal_support", "referral_other_agencies", "referral_parents_carers",
                             "referral_previous_schools", "referrals"]
-    history = load_referrals(url, history=True)
-    assert set(history["term"]) == {"2025-spring", "2025-autumn"}
-    assert len(history) == 6 and int(history["is_current"].sum()) == 4
-    chains = history.dropna(subset=["superseded_by"])
-    assert len(chains) == 2 and set(chains["superseded_by"]) <= set(history["referral_id"])
+    cols = old_columns()["referrals"]
+    history = [dict(zip(cols, r)) for r in rows["referrals"]]
+    assert {r["term"] for r in history} == {"2025-spring", "2025-autumn"}
+    assert len(history) == 6 and sum(bool(r["is_current"]) for r in history) == 4
+    chains = [r["superseded_by"] for r in history if r["superseded_by"] is not None]
+    assert len(chains) == 2 and set(chains) <= {r["id"] for r in history}
     assert sum(len(rows[t]) for t in rows if t.startswith("referral_")) > 10
     assert {t for t in rows if t.startswith("referral_") and rows[t]} >= {"referral_exclusions",
                                                                           "referral_parents_carers"}
-    assert sorted(load_filings(url)["outcome"]) == ["filed"] * 4 + ["refused"] * 2 + ["superseded"] * 2 + \
+    outcome = old_columns()["filings"].index("outcome")
+    assert sorted(r[outcome] for r in rows["filings"]) == ["filed"] * 4 + ["refused"] * 2 + ["superseded"] * 2 + \
         ["unchanged"] * 2
 
 
@@ -159,12 +178,12 @@ def test_a_0_1_0_sqlite_store_is_upgraded_with_nothing_lost_and_a_backup_first(t
                                       make(filler, tmp_path, 1, name="old-1.xlsx",
                                            values=valid(1, date_completed=dt.date(2025, 9, 30), ward="Abbey"))],
                                      cfg), cfg)
-    assert [(f.outcome, f.referral_id, f.version, f.detail) for f in report.filings] == [
+    assert [(f.outcome, f.record_id, f.version, f.detail) for f in report.filings] == [
         ("filed", 7, 1, None), ("older", 8, 3, "completed before version 2, which stays current")]
 
 
 def saved_at_values(url) -> list:
-    r = store_tables().referrals
+    r = store_tables(FAP).records
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
@@ -207,18 +226,18 @@ def test_a_store_at_an_older_revision_is_upgraded_in_place(tmp_path):
     assert revision(url) == HEAD and snapshot(url) == before and revision(_read_only(backup)) == BASELINE
 
 
-def load_fixture_rows(url: str) -> None:
-    """Copy every row of the fixture into a store at 0001 (ids kept, sequences moved past them)."""
-    st = store_tables()
-    cols = old_columns()
-    src = sa.create_engine(_read_only(FIXTURE))
+def load_fixture_rows(url: str, fixture: Path = FIXTURE) -> None:
+    """Copy every row of a fixture into a store at its revision (ids kept, sequences moved past them)."""
+    cols = old_columns(fixture)
+    src = sa.create_engine(_read_only(fixture))
     dst = sa.create_engine(url)
     try:
         with src.connect() as s, dst.begin() as d:
             order = ["referrals"] + sorted(t for t in cols if t.startswith("referral_")) + ["filings"]
-            links = []
+            links, md = [], sa.MetaData()
+            md.reflect(d)
             for name in order:
-                t = st.metadata.tables[name]
+                t = md.tables[name]
                 rows = [dict(r._mapping) for r in s.execute(sa.select(*[t.c[c] for c in cols[name]]))]
                 for r in rows:
                     for k, v in r.items():
@@ -231,7 +250,7 @@ def load_fixture_rows(url: str) -> None:
                 d.execute(t.insert(), rows)
                 d.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                                   f"(SELECT max(id) FROM {name}))"))
-            r = st.referrals
+            r = md.tables["referrals"]
             d.execute(r.update().where(r.c.id == sa.bindparam("rid")).values(superseded_by=sa.bindparam("to")),
                       [x for x in links if x["to"] is not None])
     finally:
@@ -263,7 +282,69 @@ def test_a_0_1_0_store_on_postgresql_is_upgraded_with_nothing_lost(store, stampe
     assert snapshot(url) == before
     assert saved_at_values(url) == [None] * 6
     report = file_batch(url, checked([make(filler, tmp_path, 7)], cfg), cfg)
-    assert [(f.outcome, f.referral_id) for f in report.filings] == [("filed", 7)]
+    assert [(f.outcome, f.record_id) for f in report.filings] == [("filed", 7)]
+
+
+# --- upgrading a store written by the release before per-form tables (revision 0002) --------------------------
+
+def _upgraded_rev0002_checks(url: str, before: dict, tmp_path, filler, cfg) -> None:
+    """What a store upgraded from the rev0002 fixture must hold and do."""
+    assert revision(url) == HEAD
+    assert snapshot(url, REV0002) == before  # every version, history link, table row and log row, by id
+    history = load_referrals(url, history=True)
+    assert len(history) == 8 and int(history["is_current"].sum()) == 5
+    log = load_filings(url)
+    assert set(log["form"]) == {"fap-referral"} and len(log) == 13
+    assert sorted(log["outcome"]) == (["filed"] * 5 + ["older"] + ["refused"] * 2 + ["restored"]
+                                      + ["superseded"] * 2 + ["unchanged"] * 2)
+    restored = log[log["outcome"] == "restored"].iloc[0]
+    current = history[history["record_id"] == restored["record_id"]].iloc[0]
+    assert bool(current["is_current"]) and current["source_file"] == "referral-6.xlsx"
+    # It files as any store does: the next id follows the copied ones.
+    report = file_batch(url, checked([make(filler, tmp_path, 7)], cfg), cfg)
+    assert [(f.outcome, f.record_id, f.version, f.form) for f in report.filings] == [
+        ("filed", 9, 1, "fap-referral")]
+
+
+def test_a_rev0002_sqlite_store_gets_per_form_tables_with_nothing_lost(tmp_path, filler, cfg):
+    path = tmp_path / "team-store.sqlite"
+    shutil.copyfile(REV0002, path)
+    url = f"sqlite:///{path}"
+    assert revision(url) == "0002"
+    before = snapshot(url, REV0002)
+    said = []
+    open_store(url, notify=said.append).dispose()
+    (backup,) = tmp_path.glob("team-store.backup-rev0002-*.sqlite")
+    assert said == [f"upgraded the store {url} from schema revision 0002 to {HEAD}; a copy of it as it was is "
+                    f"at {backup}"]
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    tables = sorted(r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+    assert list(con.execute("PRAGMA foreign_key_check")) == [] and list(con.execute("PRAGMA integrity_check")) == \
+        [("ok",)]
+    con.close()
+    assert tables == ["alembic_version", "fap_referral_exclusions", "fap_referral_internal_exclusions",
+                      "fap_referral_internal_support", "fap_referral_other_agencies", "fap_referral_parents_carers",
+                      "fap_referral_previous_schools", "fap_referral_records", "filings", "pgi_peers",
+                      "pgi_records"]
+    assert snapshot(_read_only(backup), REV0002) == before and revision(_read_only(backup)) == "0002"
+    _upgraded_rev0002_checks(url, before, tmp_path, filler, cfg)
+
+
+@pytest.mark.parametrize("store", ["postgresql"], indirect=True)  # a new, empty PostgreSQL schema
+def test_a_rev0002_store_on_postgresql_gets_per_form_tables_with_nothing_lost(store, tmp_path, filler, cfg):
+    from alembic import command
+
+    engine = sa.create_engine(store)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0002")
+    engine.dispose()
+    load_fixture_rows(store, REV0002)
+    before = snapshot(_read_only(REV0002), REV0002)
+    assert snapshot(store, REV0002) == before
+    said = []
+    open_store(store, notify=said.append).dispose()
+    assert said == [f"upgraded the store {store} from schema revision 0002 to {HEAD}"]
+    _upgraded_rev0002_checks(store, before, tmp_path, filler, cfg)
 
 
 # --- the declaration and the migrations agree -----------------------------------------------------------------
@@ -273,7 +354,7 @@ def test_the_latest_revision_is_head():
 
     script = ScriptDirectory.from_config(alembic_config(None))
     assert script.get_heads() == [HEAD]
-    assert [s.revision for s in reversed(list(script.walk_revisions()))] == ["0001", "0002"]
+    assert [s.revision for s in reversed(list(script.walk_revisions()))] == ["0001", "0002", "0003"]
 
 
 def schema_differences(url, metadata) -> list:
@@ -298,7 +379,7 @@ def test_the_migrations_make_exactly_the_tables_the_declaration_says(store):
         assert upgrade_store(engine).before == "new"  # the migrations alone, not open_store's additions
     finally:
         engine.dispose()
-    assert schema_differences(store, store_tables().metadata) == []
+    assert schema_differences(store, store_metadata()) == []
     # ... and it does fail when they disagree: a field declared but in no migration.
     from dataclasses import replace
 
@@ -308,8 +389,8 @@ def test_the_migrations_make_exactly_the_tables_the_declaration_says(store):
     form = get_form("fap-referral")
     grown = replace(form, sections=form.sections + (Section("6. New", (Field("panel_outcome", "Outcome"),)),),
                     _index={})
-    diff = schema_differences(store, build_tables(grown).metadata)
-    assert [(d[0], d[2], d[3].name) for d in diff] == [("add_column", "referrals", "panel_outcome")]
+    diff = schema_differences(store, build_tables(grown, get_form("pgi"))[FAP].metadata)
+    assert [(d[0], d[2], d[3].name) for d in diff] == [("add_column", "fap_referral_records", "panel_outcome")]
 
 
 # --- refusing what this program does not know ------------------------------------------------------------------

@@ -42,9 +42,9 @@ def frame(referrals: list[dict]) -> pd.DataFrame:
         row = {f.id: None for f in FORM.fields}
         row.update({k: v for k, v in r.items() if k != "ticks"})
         row.update(dict(zip(CONCERNS, r["ticks"])))
-        row["referral_id"] = i + 1
+        row["record_id"] = i + 1
         rows.append(row)
-    return pd.DataFrame(rows, columns=[f.id for f in FORM.fields] + ["referral_id"])
+    return pd.DataFrame(rows, columns=[f.id for f in FORM.fields] + ["record_id"])
 
 
 def published(config, referrals: list[dict], previous: list[dict]) -> dict:
@@ -89,7 +89,7 @@ def published(config, referrals: list[dict], previous: list[dict]) -> dict:
 
 def _term_counts(df: pd.DataFrame) -> dict:
     ticks = df[list(CONCERNS)].fillna(False).astype(bool)
-    return {"referrals": len(df), "any": int(ticks[POP_CONCERNS].any(axis=1).sum())} | \
+    return {"records": len(df), "any": int(ticks[POP_CONCERNS].any(axis=1).sum())} | \
         {c: int(ticks[c].sum()) for c in CONCERNS}
 
 

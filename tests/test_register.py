@@ -13,13 +13,20 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from addin.forms import get_form
 from addin.forms.fill import Filler
 from conftest import valid_fap_tables, valid_fap_values
-from addin.intake.register import check_register, is_register, read_register
-from addin.store import file_batch, load_filings, load_referrals
+from addin.checks.registers import check_register
+from addin.intake.register import is_register, read_register
+from addin.store import file_batch, load_filings, load_records
 from addin.store.identity import canonical_json
 from addin.validators.common import with_check_letter
 from addin.validators.fap_referral import expected_year_group
 
 FORM = get_form("fap-referral")
+FAP = FORM.id
+
+
+def load_referrals(db):
+    return load_records(db, form=FAP)
+
 HEADINGS = ["referral_number", "Date of referral", "Name", "upn", "Date of birth", "gender", "Year group",
             "ethnicity", "school", "postcode", "ward", "Reason for referral and provision requested",
             "open_to_social_care", "concern_gangs", "attendance_pct", "Notes"]
@@ -73,14 +80,14 @@ def test_a_register_is_told_apart_from_forms_and_other_workbooks(tmp_path, cfg):
     plain.active["A1"] = "upn"
     plain.save(tmp_path / "plain.xlsx")
     (tmp_path / "junk.xlsx").write_text("nope")
-    assert is_register(reg)
-    assert not is_register(form) and not is_register(tmp_path / "plain.xlsx")
-    assert not is_register(tmp_path / "junk.xlsx")
+    assert is_register(reg, FAP)
+    assert not is_register(form, FAP) and not is_register(tmp_path / "plain.xlsx", FAP)
+    assert not is_register(tmp_path / "junk.xlsx", FAP)
 
 
 def test_each_row_is_typed_and_checked_like_a_form(tmp_path, cfg):
     path = write_register(tmp_path / "register.xlsx", [row(1), row(2)], extra_blank_rows=2)
-    reg = check_register(path, cfg)
+    reg = check_register(path, cfg, FAP)
     assert (reg.sheet, reg.table) == ("Register", "Referrals")
     assert reg.ignored == ["Notes"]
     assert reg.columns["child_name"] == "Name" and reg.columns["upn"] == "upn"
@@ -101,7 +108,7 @@ def test_problems_name_the_register_file_sheet_and_cell_of_the_row(tmp_path, cfg
     path = write_register(tmp_path / "register.xlsx",
                           [row(1), row(2, upn="A12345", **{"Date of referral": "31/13/2025"}),
                            row(3, gender="Boy", Name=None)])
-    reg = check_register(path, cfg)
+    reg = check_register(path, cfg, FAP)
     assert [r.status for r in reg.results] == ["valid", "errors", "errors"]
     got = [(p.file, p.sheet, p.cell, p.code, p.message) for r in reg.results[1:] for p in r.errors]
     assert got == [
@@ -124,7 +131,7 @@ def test_a_register_with_labels_and_dates_typed_as_text(tmp_path, cfg):
               "date_of_birth": r["Date of birth"].strftime("%d/%m/%Y"), "Gender": "male",
               "year_group": r["Year group"], "Ethnicity": "BAFR", "Current provision/school": r["school"],
               "Reason for referral and provision requested": "x", "Is the student open to social care?": "N"}
-    reg = check_register(write_register(tmp_path / "r.xlsx", [values], headings=headings), cfg)
+    reg = check_register(write_register(tmp_path / "r.xlsx", [values], headings=headings), cfg, FAP)
     res = reg.results[0]
     assert res.errors == []
     assert res.values["referral_date"] == dt.date(2025, 11, 4) and res.values["open_to_social_care"] is False
@@ -136,30 +143,30 @@ def test_a_workbook_without_a_matching_table_cannot_be_read_as_a_register(tmp_pa
 
     path = write_register(tmp_path / "r.xlsx", [{"a": 1}], headings=["a", "b", "upn"])
     with pytest.raises(ReadError) as e:
-        read_register(path)
+        read_register(path, FAP)
     assert "no Excel table with Secondary Referral Form to Fair Access Pupil Placement Panel fields" in str(e.value)
 
 
 def test_register_rows_are_filed_refiled_and_corrected_row_by_row(tmp_path, cfg):
     db = f"sqlite:///{tmp_path / 'store.sqlite'}"
     path = write_register(tmp_path / "register.xlsx", [row(1), row(2), row(3, upn="bad")])
-    report = file_batch(db, check_register(path, cfg).results, cfg)
+    report = file_batch(db, check_register(path, cfg, FAP).results, cfg)
     assert [f.outcome for f in report.filings] == ["filed", "filed", "refused"]
     df = load_referrals(db)
     assert list(df["source_file"]) == ["register.xlsx (Register row 4)", "register.xlsx (Register row 5)"]
     assert list(df["child_name"]) == ["Robin Registerchild1", "Robin Registerchild2"]
     assert (df["n_exclusions"] == 0).all()
 
-    report = file_batch(db, check_register(path, cfg).results, cfg)
+    report = file_batch(db, check_register(path, cfg, FAP).results, cfg)
     assert [f.outcome for f in report.filings] == ["unchanged", "unchanged", "refused"]
 
     write_register(path, [row(1), row(2, ward="Abbey"), row(3)])  # row 2 corrected, row 3 fixed
-    report = file_batch(db, check_register(path, cfg).results, cfg)
+    report = file_batch(db, check_register(path, cfg, FAP).results, cfg)
     assert [f.outcome for f in report.filings] == ["unchanged", "superseded", "filed"]
     assert list(load_referrals(db)["ward"]) == ["Marsh", "Abbey", "Marsh"]
     log = load_filings(db)
     newest = log.iloc[0]
-    results = check_register(path, cfg).results
+    results = check_register(path, cfg, FAP).results
     assert newest["content_hash"] == results[2].content_hash
     assert newest["file_name"] == "register.xlsx (Register row 6)"
 

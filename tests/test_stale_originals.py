@@ -19,10 +19,11 @@ import sqlalchemy as sa
 from conftest import rewrite_zip
 from test_register import row as register_row
 from test_register import write_register
-from test_store import checked, filler, make, personal_values, sc, store, tables, valid  # noqa: F401 (fixtures)
+from test_store import (FAP, checked, filler, load_referrals, load_table_rows, make, personal_values, sc, store,  # noqa: F401
+                        tables, valid)
 
-from addin.intake.register import check_register
-from addin.store import file_batch, load_filings, load_referrals, load_table_rows, store_status
+from addin.checks.registers import check_register
+from addin.store import file_batch, load_filings, store_status
 from addin.store.db import as_utc, open_store
 from addin.store.filing import restore_version
 from addin.store.schema import store_tables
@@ -62,15 +63,15 @@ def history(url) -> list[tuple]:
     """(id, version, is_current, superseded_by, source_file, attendance) of every version, by id."""
     import pandas as pd
 
-    df = load_referrals(url, history=True).sort_values("referral_id")
-    return [(int(r.referral_id), int(r.version), bool(r.is_current),
+    df = load_referrals(url, history=True).sort_values("record_id")
+    return [(int(r.record_id), int(r.version), bool(r.is_current),
              None if pd.isna(r.superseded_by) else int(r.superseded_by), r.source_file, float(r.attendance_pct))
             for r in df.itertuples()]
 
 
 def saved_times(url) -> dict[int, dt.datetime | None]:
     """Each version's stored saved time, by id."""
-    r = store_tables().referrals
+    r = store_tables(FAP).records
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
@@ -100,7 +101,7 @@ def test_correction_then_original_the_original_is_kept_as_older(store, tmp_path,
     lines = run.stdout.splitlines()
     assert "  filed      referral-1-corrected.xlsx (2025-autumn, version 1)" in lines
     assert ("  older      referral-1.xlsx (2025-autumn, version 2): saved before version 1, which stays current; "
-            "'safecontext store restore 2' makes this one current") in lines
+            "'safecontext store restore 2 --form fap-referral' makes this one current") in lines
     assert f"Filed 1, unchanged 0, superseded 0, older 1, refused 0 into {store}." in lines
 
     assert history(store) == [(1, 1, True, None, "referral-1-corrected.xlsx", 80.0),
@@ -110,11 +111,11 @@ def test_correction_then_original_the_original_is_kept_as_older(store, tmp_path,
     assert len(load_table_rows(store, "exclusions", history=True)) == 1  # the original's row is kept
     assert load_table_rows(store, "exclusions").empty
     log = load_filings(store).sort_values("id")
-    assert [(r.file_name, r.outcome, int(r.version), int(r.referral_id), r.detail if isinstance(r.detail, str)
+    assert [(r.file_name, r.outcome, int(r.version), int(r.record_id), r.detail if isinstance(r.detail, str)
              else None) for r in log.itertuples()] == [
         ("referral-1-corrected.xlsx", "filed", 1, 1, None),
         ("referral-1.xlsx", "older", 2, 2, "saved before version 1, which stays current")]
-    assert store_status(store)["terms"] == [{"term": "2025-autumn", "referrals": 1, "versions": 2}]
+    assert store_status(store)["forms"][0]["terms"] == [{"term": "2025-autumn", "records": 1, "versions": 2}]
     secrets = personal_values(valid(1), tables(1))
     assert [s for s in secrets if s in run.stdout + run.stderr] == []
 
@@ -188,19 +189,19 @@ def test_restore_makes_the_older_form_current_on_purpose(store, tmp_path, filler
     status = sc("store", "status", "--db", store, "--config", config_file)
     assert "Filings: 1 filed, 1 older." in status.stdout.splitlines()
     assert re.search(r"│ 2 +│ referral-1\.xlsx +│ 2025-autumn +│ 2 +│ 1 +│", status.stdout), status.stdout
-    assert "'safecontext store restore ID' makes one of these current" in status.stdout
+    assert "'safecontext store restore ID --form FORM' makes one of these current" in status.stdout
 
     started = dt.datetime.now(dt.timezone.utc)
     run = sc("store", "restore", "2", "--db", store, "--config", config_file)
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == [
-        f"Restored version 2 (referral-1.xlsx, 2025-autumn, id 2): it is now the current version; version 1 "
+        f"Restored version 2 (referral-1.xlsx, fap-referral, 2025-autumn, id 2): it is now the current version; version 1 "
         f"(id 1) is kept in the history. Logged in {store}."]
     assert history(store) == [(1, 1, False, 2, "referral-1-corrected.xlsx", 80.0),
                               (2, 2, True, None, "referral-1.xlsx", 90.0)]
     assert len(load_table_rows(store, "exclusions")) == 1  # the restored version's rows are the current ones
     newest = load_filings(store).iloc[0]
-    assert (newest["outcome"], newest["file_name"], newest["version"], newest["referral_id"], newest["term"],
+    assert (newest["outcome"], newest["file_name"], newest["version"], newest["record_id"], newest["term"],
             newest["filed_by"], newest["detail"]) == ("restored", "referral-1.xlsx", 2, 2, "2025-autumn",
                                                       "fap.coordinator", "made current by hand; replaces version 1")
     assert newest["content_hash"] == hashlib.sha256(original.read_bytes()).hexdigest()
@@ -213,7 +214,7 @@ def test_restore_makes_the_older_form_current_on_purpose(store, tmp_path, filler
 
     again = sc("store", "restore", "2", "--db", store, "--config", config_file)
     assert again.returncode == 0
-    assert again.stdout.strip() == "Version 2 (referral-1.xlsx, 2025-autumn, id 2) is already current; nothing " \
+    assert again.stdout.strip() == "Version 2 (referral-1.xlsx, fap-referral, 2025-autumn, id 2) is already current; nothing " \
                                    "was changed."
     assert len(load_filings(store)) == 3
     # The correction can be made current again the same way: nothing is ever lost.
@@ -271,8 +272,8 @@ def test_a_register_row_older_than_the_filed_correction_is_kept_as_older(store, 
     newer = saved(write_register(tmp_path / "register-march.xlsx", [register_row(1, ward="Abbey"), register_row(2)]),
                   LATER)
     older = saved(write_register(tmp_path / "register-feb.xlsx", [register_row(1), register_row(2)]), T0)
-    file_batch(store, check_register(newer, cfg).results, cfg)
-    report = file_batch(store, check_register(older, cfg).results, cfg)
+    file_batch(store, check_register(newer, cfg, FAP).results, cfg)
+    report = file_batch(store, check_register(older, cfg, FAP).results, cfg)
     assert [(f.name, f.outcome, f.detail) for f in report.filings] == [
         ("register-feb.xlsx (Register row 4)", "older", "saved before version 1, which stays current"),
         ("register-feb.xlsx (Register row 5)", "unchanged", "same content as the current version")]

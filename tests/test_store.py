@@ -24,8 +24,20 @@ from addin.checks.run import check_files
 from addin.config import demo_text
 from addin.forms import Field, Section, get_form
 from addin.forms.fill import Filler
-from addin.store import StoreError, file_batch, load_filings, load_referrals, load_table_rows, store_status
-from addin.store.identity import upn_key
+from functools import partial
+
+from addin.catalogue.fap_referral import PLUGIN as FAP_PLUGIN
+from addin.store import StoreError, file_batch, load_filings, load_records, store_status
+from addin.store import load_table_rows as _load_table_rows
+from addin.store.identity import alt_key
+
+FAP = "fap-referral"
+load_referrals = partial(load_records, form=FAP)    # the tests here are about FAP referrals
+load_table_rows = partial(_load_table_rows, form=FAP)
+
+
+def upn_key(values: dict) -> str:
+    return alt_key(FAP_PLUGIN.identity, values)
 from addin.validators.common import with_check_letter
 from addin.validators.fap_referral import expected_year_group
 
@@ -144,11 +156,11 @@ def counts(url) -> dict:
 
     from addin.store.schema import store_tables
 
-    st = store_tables()
+    st = store_tables(FAP)
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
-            if not sa.inspect(conn).has_table("referrals"):
+            if not sa.inspect(conn).has_table("fap_referral_records"):
                 return {}
             return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
                     for t in st.metadata.sorted_tables}
@@ -220,10 +232,10 @@ def test_filing_stores_exactly_the_values_and_the_table_rows(store, tmp_path, fi
 
     for t in FORM.tables:
         rows = load_table_rows(store, t.id, "2025-autumn")
-        expected = [(df["referral_id"][k], r) for k, res in enumerate(results) for r in res.tables[t.id]]
+        expected = [(df["record_id"][k], r) for k, res in enumerate(results) for r in res.tables[t.id]]
         assert len(rows) == len(expected)
         for (_, got), (rid, want) in zip(rows.iterrows(), expected):
-            assert got["referral_id"] == rid and got["row_number"] == want["_row"]
+            assert got["record_id"] == rid and got["row_number"] == want["_row"]
             assert {c.id: py(got[c.id]) for c in t.columns} == {c.id: want.get(c.id) for c in t.columns}
 
 
@@ -235,10 +247,10 @@ def test_referrals_are_filed_in_the_term_of_their_referral_date(store, tmp_path,
     assert list(load_referrals(store, ["2025-spring"])["referral_number"]) == ["FAP/25/004"]
     assert list(load_referrals(store)["term"]) == ["2025-spring", "2025-autumn"]
     assert load_referrals(store, ["2024-autumn"]).empty
-    assert load_table_rows(store, "previous_schools", ["2025-spring"])["referral_id"].nunique() == 1
+    assert load_table_rows(store, "previous_schools", ["2025-spring"])["record_id"].nunique() == 1
     status = store_status(store)
-    assert status["terms"] == [{"term": "2025-spring", "referrals": 1, "versions": 1},
-                               {"term": "2025-autumn", "referrals": 1, "versions": 1}]
+    assert status["forms"][0]["terms"] == [{"term": "2025-spring", "records": 1, "versions": 1},
+                               {"term": "2025-autumn", "records": 1, "versions": 1}]
 
 
 def test_an_empty_store_reads_as_empty_frames_with_the_columns(store):
@@ -246,8 +258,8 @@ def test_an_empty_store_reads_as_empty_frames_with_the_columns(store):
 
     open_store(store).dispose()
     df = load_referrals(store, None)
-    assert df.empty and {"referral_id", "term", "upn", "n_exclusions"} <= set(df.columns)
-    assert load_table_rows(store, "exclusions").columns[:3].tolist() == ["referral_id", "term", "row_number"]
+    assert df.empty and {"record_id", "term", "upn", "n_exclusions"} <= set(df.columns)
+    assert load_table_rows(store, "exclusions").columns[:3].tolist() == ["record_id", "term", "row_number"]
     with pytest.raises(KeyError):
         load_table_rows(store, "no_such_table")
 
@@ -289,10 +301,10 @@ def test_a_corrected_form_supersedes_and_the_history_stays(store, tmp_path, fill
     assert list(history["version"]) == [1, 2]
     assert list(history["is_current"]) == [False, True]
     assert list(history["attendance_pct"]) == [90, 80]
-    assert history["superseded_by"].iloc[0] == history["referral_id"].iloc[1]
-    assert history["referral_key"].nunique() == 1 and history["referral_key"].iloc[0] == "ref:FAP/25/001"
+    assert history["superseded_by"].iloc[0] == history["record_id"].iloc[1]
+    assert history["record_key"].nunique() == 1 and history["record_key"].iloc[0] == "ref:FAP/25/001"
     assert len(load_table_rows(store, "exclusions", history=True)) == 1  # version 1's row is kept
-    assert store_status(store)["terms"] == [{"term": "2025-autumn", "referrals": 1, "versions": 2}]
+    assert store_status(store)["forms"][0]["terms"] == [{"term": "2025-autumn", "records": 1, "versions": 2}]
 
 
 def test_without_a_referral_number_the_upn_and_referral_date_identify_it(store, tmp_path, filler, cfg):
@@ -303,8 +315,8 @@ def test_without_a_referral_number_the_upn_and_referral_date_identify_it(store, 
     assert report.filings[0].outcome == "superseded"
     history = load_referrals(store, history=True)
     assert len(history) == 2
-    assert set(history["referral_key"]) == {upn_key(v1)}
-    assert v1["upn"] not in history["referral_key"][0]  # the key does not show the UPN
+    assert set(history["record_key"]) == {upn_key(v1)}
+    assert v1["upn"] not in history["record_key"][0]  # the key does not show the UPN
     # A different referral date for the same child is another referral.
     v3 = {**v1, "referral_date": dt.date(2025, 11, 20)}
     report = file_batch(store, checked([make(filler, tmp_path, 1, name="later.xlsx", values=v3)], cfg), cfg)
@@ -320,7 +332,7 @@ def test_a_form_that_gains_its_referral_number_is_not_counted_twice(store, tmp_p
     report = file_batch(store, checked([numbered], cfg), cfg)
     assert report.filings[0].outcome == "superseded"
     assert len(load_referrals(store)) == 1
-    assert set(load_referrals(store, history=True)["referral_key"]) == {"ref:FAP/25/001"}
+    assert set(load_referrals(store, history=True)["record_key"]) == {"ref:FAP/25/001"}
     # The school's copy sent again is the old version: nothing changes.
     report = file_batch(store, checked([make(filler, tmp_path, 1, name="resent.xlsx", values=school_copy)],
                                        cfg), cfg)
@@ -363,8 +375,8 @@ def test_an_ambiguous_form_without_a_number_is_refused(store, tmp_path, filler, 
     report = file_batch(store, checked([make(filler, tmp_path, 1, name="bare.xlsx", values=bare)], cfg), cfg)
     f = report.filings[0]
     assert f.outcome == "refused"
-    assert f.detail == ("it matches 2 filed referrals with the same UPN and referral date; add the referral "
-                        "number (section 4) to say which one it corrects")
+    assert f.detail == ("it matches 2 filed referrals with the same UPN and Date of referral; add the Referral "
+                        "number (in '4. For Office Use Only') to say which one it corrects")
 
 
 # --- refusals and the filing log ---------------------------------------------------------------------------
@@ -389,7 +401,7 @@ def test_forms_with_errors_are_refused_and_the_rest_filed(store, tmp_path, fille
     assert list(log["filed_by"]) == ["fap.coordinator"] * 3
     assert list(log["content_hash"]) == [hashlib.sha256(p.read_bytes()).hexdigest() for p in (good, bad, junk)]
     assert log["batch_id"].nunique() == 1 and list(log["term"])[0] == "2025-autumn"
-    assert list(log["version"])[0] == 1 and log["referral_id"].iloc[0] == load_referrals(store)["referral_id"][0]
+    assert list(log["version"])[0] == 1 and log["record_id"].iloc[0] == load_referrals(store)["record_id"][0]
     for when in log["filed_at"]:
         assert started - dt.timedelta(seconds=5) <= when.to_pydatetime() <= started + dt.timedelta(minutes=2)
 
@@ -435,7 +447,7 @@ def test_a_batch_that_fails_midway_leaves_the_store_as_it_was(store, tmp_path, f
     before = counts(store)
     from addin.store import filing
 
-    real, calls = filing._insert_referral, []
+    real, calls = filing._insert_record, []
 
     def third_fails(*args, **kwargs):
         calls.append(1)
@@ -443,20 +455,20 @@ def test_a_batch_that_fails_midway_leaves_the_store_as_it_was(store, tmp_path, f
             raise crash
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(filing, "_insert_referral", third_fails)
+    monkeypatch.setattr(filing, "_insert_record", third_fails)
     batch = checked([make(filler, tmp_path, i) for i in (2, 3, 4, 5)], cfg)
     with pytest.raises(type(crash)):
         file_batch(store, batch, cfg)
     assert len(calls) == 3
     assert counts(store) == before
-    monkeypatch.setattr(filing, "_insert_referral", real)
+    monkeypatch.setattr(filing, "_insert_record", real)
     assert [f.outcome for f in file_batch(store, batch, cfg).filings] == ["filed"] * 4
 
 
 _HOOKED_FILER = """
 import os, sys, time
 from addin.store import filing
-real_insert, real_tx, n = filing._insert_referral, filing.write_transaction, [0]
+real_insert, real_tx, n = filing._insert_record, filing.write_transaction, [0]
 release = os.environ.get("SC_RELEASE", "")
 def insert(*a, **k):
     rid = real_insert(*a, **k)
@@ -470,7 +482,7 @@ def insert(*a, **k):
 def tx(*a, **k):
     print("ASKING-TO-WRITE", flush=True)
     return real_tx(*a, **k)
-filing._insert_referral, filing.write_transaction = insert, tx
+filing._insert_record, filing.write_transaction = insert, tx
 from addin.cli import main
 sys.argv = ["safecontext"] + sys.argv[1:]
 main()
@@ -578,7 +590,7 @@ def test_status_logs_and_summaries_hold_no_personal_values(store, tmp_path, fill
     status = sc("store", "status", "--db", store, "--config", config_file)
     assert status.returncode == 0, status.stderr
     assert "referral-1b.xlsx" in status.stdout and "2025-autumn" in status.stdout
-    assert "3 current referral(s), 4 version(s) in all, 10 filing(s) logged." in status.stdout
+    assert "FAP referral: 3 current referral(s), 4 version(s) in all.\n10 filing(s) logged." in status.stdout
     outputs = {"log": caplog.text, "status": status.stdout + status.stderr, "ingest": run.stdout + run.stderr}
     assert "referral-2.xlsx" in caplog.text
     for what, text in outputs.items():
@@ -639,20 +651,20 @@ def test_the_tables_derive_from_the_declaration():
 
     from addin.store.schema import META_COLUMNS, store_tables
 
-    st = store_tables()
-    cols = st.referrals.c
-    assert [c.name for c in st.referrals.columns] == list(META_COLUMNS) + [f.id for f in FORM.fields]
+    st = store_tables(FAP)
+    cols = st.records.c
+    assert [c.name for c in st.records.columns] == list(META_COLUMNS) + [f.id for f in FORM.fields]
     assert isinstance(cols.referral_date.type, sa.Date) and isinstance(cols.concern_hsb.type, sa.Boolean)
     assert isinstance(cols.open_to_social_care.type, sa.Boolean) and isinstance(cols.year_group.type, sa.Integer)
     assert isinstance(cols.attendance_pct.type, sa.Float) and isinstance(cols.cats_verbal.type, sa.Float)
     assert isinstance(cols.child_name.type, sa.Text) and cols.upn.type.length == 13
     assert sorted(st.children) == sorted(t.id for t in FORM.tables)
     ex = st.children["exclusions"]
-    assert ex.name == "referral_exclusions"
-    assert [c.name for c in ex.columns] == ["id", "referral_id", "row_number", "date_from", "date_to", "days",
+    assert ex.name == "fap_referral_exclusions"
+    assert [c.name for c in ex.columns] == ["id", "record_id", "row_number", "date_from", "date_to", "days",
                                             "reason"]
-    assert [c.name for c in st.filings.columns] == ["id", "batch_id", "filed_at", "filed_by", "file_name",
-                                                    "content_hash", "outcome", "referral_id", "version", "term",
+    assert [c.name for c in st.filings.columns] == ["id", "batch_id", "form", "filed_at", "filed_by", "file_name",
+                                                    "content_hash", "outcome", "record_id", "version", "term",
                                                     "detail"]
 
 

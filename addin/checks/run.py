@@ -104,40 +104,48 @@ def check_files(paths: Iterable[str | Path], config: Config, expect: str | None 
     return results
 
 
-REGISTER_FORM = "fap-referral"  # the form whose registers (one row per referral) are read
+def register_forms(expect: str | None = None) -> list[str]:
+    """The forms whose registers are read (those whose package says so; only `expect` when given)."""
+    from addin.forms import plugins
+
+    return [fid for fid, p in plugins().items() if p.registers and expect in (None, fid)]
 
 
 def check_inputs(paths: Iterable[str | Path], config: Config, expect: str | None = None,
-                 advance: Callable[[], None] | None = None) -> tuple[list[FileResult], list[str]]:
+                 advance: Callable[[], None] | None = None) -> tuple[list, list[str]]:
     """check_files, where a workbook that is not a form but holds a register is checked row by row.
 
     Returns (results in order, a register's rows in its place; notes about registers to show).
     """
     results = check_files(paths, config, expect=expect, advance=advance)
-    form_id = expect or REGISTER_FORM
-    if form_id != REGISTER_FORM or not any(r.read_error == NOT_A_FORM for r in results):
+    forms = register_forms(expect)
+    if not forms or not any(r.read_error == NOT_A_FORM for r in results):
         return results, []
-    from addin.intake.register import NotARegister, check_register
+    from addin.checks.registers import check_register
+    from addin.intake.register import NotARegister
 
     out, notes = [], []
     for r in results:
         if r.read_error != NOT_A_FORM:
             out.append(r)
             continue
-        try:
-            reg = check_register(r.path, config, form_id)
-        except NotARegister:  # neither a form nor a register: the reason stays "not a SafeContext form"
+        for form_id in forms:
+            try:
+                reg = check_register(r.path, config, form_id)
+            except NotARegister:  # not this form's register; if no form's, it stays "not a SafeContext form"
+                continue
+            except ReadError as e:
+                out.append(FileResult(r.path, read_error=e.reason))
+                break
+            out.extend(reg.results)
+            if reg.ignored:
+                notes.append(f"{r.path}: columns that are not {form_id} fields were not checked or filed: "
+                             + ", ".join(reg.ignored))
+            if not reg.results:
+                notes.append(f"{r.path}: the register's table has no rows.")
+            break
+        else:
             out.append(r)
-            continue
-        except ReadError as e:
-            out.append(FileResult(r.path, read_error=e.reason))
-            continue
-        out.extend(reg.results)
-        if reg.ignored:
-            notes.append(f"{r.path}: columns that are not {form_id} fields were not checked or filed: "
-                         + ", ".join(reg.ignored))
-        if not reg.results:
-            notes.append(f"{r.path}: the register's table has no rows.")
     return out, notes
 
 

@@ -1,10 +1,26 @@
 """SafeContext in Excel: the entry points behind the add-in's ribbon buttons (xlwings RunPython).
 
 From any workbook with xlwings' VBA: RunPython "import addin.excel as sc; sc.check_this_form()".
+Each registered form has a New form entry point, new_<form id with _ for ->: sc.new_pgi().
 `safecontext addin build` writes the add-in (see docs/excel_addin.md).
 """
-from addin.excel.buttons import (ENTRY_POINTS, briefing, check_this_form, file_this_form, new_fap_referral,
-                                 new_pgi, termly_matrix)
+import functools
 
-__all__ = ["ENTRY_POINTS", "briefing", "check_this_form", "file_this_form", "new_fap_referral", "new_pgi",
+from addin.excel.buttons import (FIXED_ENTRY_POINTS, briefing, check_this_form, entry_points, file_this_form,
+                                 new_form, new_form_entry, termly_matrix)
+
+
+def __getattr__(name: str):
+    """new_<form>: the New form entry point of a registered form (made from the registry, not written out)."""
+    from addin.forms import form_ids
+
+    for form_id in form_ids():
+        if name == new_form_entry(form_id):
+            run = functools.partial(new_form, form_id=form_id)
+            run.is_entry_point = True
+            return run
+    raise AttributeError(f"module 'addin.excel' has no attribute {name!r}")
+
+
+__all__ = ["FIXED_ENTRY_POINTS", "briefing", "check_this_form", "entry_points", "file_this_form", "new_form",
            "termly_matrix"]

@@ -13,8 +13,19 @@ from addin.checks.problems import ERROR, RuleError
 from addin.excel import marks, native
 from addin.excel.friendly import Refusal, entry_point, show
 
-ENTRY_POINTS = ("check_this_form", "file_this_form", "new_fap_referral", "new_pgi", "termly_matrix", "briefing")
-SHORT_NAMES = {"fap-referral": "FAP referral", "pgi": "PGI form"}
+FIXED_ENTRY_POINTS = ("check_this_form", "file_this_form", "termly_matrix", "briefing")
+
+
+def new_form_entry(form_id: str) -> str:
+    """The entry point of a registered form's New form button: new_fap_referral, new_pgi."""
+    return "new_" + form_id.replace("-", "_")
+
+
+def entry_points() -> tuple[str, ...]:
+    """Every entry point a button may name: the fixed ones and one New form entry per registered form."""
+    from addin.forms import form_ids
+
+    return FIXED_ENTRY_POINTS + tuple(new_form_entry(f) for f in form_ids())
 _LIST_UP_TO = 8  # messages listed in a message box; the Checks sheet has them all
 
 
@@ -38,10 +49,11 @@ def _is_form(book) -> bool:
 
 def _is_register(book) -> bool:
     """A saved register workbook: an Excel table, one row per referral (as `safecontext ingest` reads)."""
+    from addin.checks.run import register_forms
     from addin.intake.register import is_register
 
     full = Path(str(book.fullname))
-    return full.is_absolute() and full.is_file() and is_register(full)
+    return full.is_absolute() and full.is_file() and any(is_register(full, f) for f in register_forms())
 
 
 def _form_file(book) -> Path:
@@ -160,9 +172,9 @@ def file_this_form(book):
     if _register_rows(results):
         return _file_register(book, results, config)
     (result,) = results
-    if result.form_id != "fap-referral":
-        raise Refusal(f"Only FAP referrals are filed in the SafeContext store; '{book.name}' is a "
-                      f"{result.record.form.title}. Send it to the person who asked for it.")
+    from addin.forms import plugin
+
+    noun = plugin(result.form_id).noun
     if result.errors:
         raise Refusal(f"Not filed: {_what(book, results)}. Fix the errors first:\n\n"
                       f"{_listed(result.errors)}\n\nThe cells are marked and every problem is listed on the "
@@ -173,13 +185,13 @@ def file_this_form(book):
                "(marked blue).") if result.queries else ""
     if filing.outcome == REFUSED:
         raise Refusal(f"Not filed: {filing.detail}.")
-    said = {FILED: f"Filed '{book.name}' as a new referral for {filing.term}.",
-            SUPERSEDED: f"Filed '{book.name}': it corrects a referral filed before ({filing.detail}); the "
+    said = {FILED: f"Filed '{book.name}' as a new {noun} for {filing.term}.",
+            SUPERSEDED: f"Filed '{book.name}': it corrects a {noun} filed before ({filing.detail}); the "
                         f"store now holds version {filing.version}.",
             UNCHANGED: f"'{book.name}' is already filed with exactly this content; nothing was changed.",
             OLDER: f"'{book.name}' is older than the version already filed (it was {filing.detail}), so it was "
                    f"kept in the history but not made current. If this copy is the right one, ask your "
-                   f"SafeContext administrator to make version id {filing.referral_id} current."}
+                   f"SafeContext administrator to make version id {filing.record_id} of {result.form_id} current."}
     show(book.app, said.get(filing.outcome, f"Filed: {filing.outcome}.") + queries, critical=False)
     return filing
 
@@ -217,27 +229,17 @@ def _output_folder(folder) -> Path:
     return Path(folder) if folder else native.documents_folder() / "SafeContext"
 
 
-def _new_form(book, form_id: str, folder=None, today: dt.date | None = None):
-    from addin.forms import get_form
+@entry_point
+def new_form(book, form_id: str, folder=None, today: dt.date | None = None):
+    """New form: a blank form of a registered form, saved in Documents\\SafeContext and opened."""
+    from addin.forms import plugin
     from addin.forms.blank import write_blank
 
     config = _config()
-    path = _free_path(_output_folder(folder), f"{SHORT_NAMES[form_id]} {(today or dt.date.today()).isoformat()}",
-                      ".xlsx")
-    write_blank(get_form(form_id), path, config)
+    p = plugin(form_id)
+    path = _free_path(_output_folder(folder), f"{p.name} {(today or dt.date.today()).isoformat()}", ".xlsx")
+    write_blank(p.form, path, config)
     return book.app.books.open(str(path))
-
-
-@entry_point
-def new_fap_referral(book, folder=None, today: dt.date | None = None):
-    """New form: a blank FAP referral, saved in Documents\\SafeContext and opened."""
-    return _new_form(book, "fap-referral", folder, today)
-
-
-@entry_point
-def new_pgi(book, folder=None, today: dt.date | None = None):
-    """New form: a blank Peer Group Information Capture form, saved in Documents\\SafeContext and opened."""
-    return _new_form(book, "pgi", folder, today)
 
 
 def _term(book, config, term: str | None, what: str, today: dt.date | None) -> str | None:

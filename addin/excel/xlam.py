@@ -41,14 +41,8 @@ GROUPS = (
                "Saves this form, checks it and marks every problem cell: red for errors, blue for "
                "queries, with a note on each. The list is on a sheet called Checks."),
         Button("scFile", "File this form", "file_this_form", "FileSave",
-               "Saves and checks this FAP referral, then files it in the SafeContext store. A form "
+               "Saves and checks this form, then files it in the SafeContext store. A form "
                "with errors is not filed."),
-    )),
-    ("scNew", "New", (
-        Button("scNewFap", "FAP referral", "new_fap_referral", "FileNew",
-               "Opens a new blank Fair Access Panel referral form, saved in Documents\\SafeContext."),
-        Button("scNewPgi", "Peer group information", "new_pgi", "FileNew",
-               "Opens a new blank Peer Group Information Capture form, saved in Documents\\SafeContext."),
     )),
     ("scTerm", "Term", (
         Button("scMatrix", "Termly matrix", "termly_matrix", "RecurrenceEdit",
@@ -60,8 +54,23 @@ GROUPS = (
 NEW_MENU = "scNew"  # the group whose buttons sit in one "New form" drop-down menu
 
 
+def new_form_buttons() -> tuple[Button, ...]:
+    """One New form button per registered form, from the registry."""
+    from addin.excel.buttons import new_form_entry
+    from addin.forms import plugins
+
+    return tuple(Button("scNew_" + new_form_entry(p.id).removeprefix("new_"), p.name, new_form_entry(p.id), "FileNew",
+                        f"Opens a new blank {p.form.title}, saved in Documents\\SafeContext.")
+                 for p in plugins().values())
+
+
+def groups() -> tuple:
+    """The ribbon's groups: This form, New (a menu of the registered forms), Term."""
+    return (GROUPS[0], (NEW_MENU, "New", new_form_buttons()), *GROUPS[1:])
+
+
 def buttons() -> list[Button]:
-    return [b for _, _, group in GROUPS for b in group]
+    return [b for _, _, group in groups() for b in group]
 
 
 def _button_xml(b: Button, size: str | None = "large") -> str:
@@ -73,18 +82,18 @@ def _button_xml(b: Button, size: str | None = "large") -> str:
 
 def ribbon_xml() -> str:
     """customUI14.xml: a "SafeContext" tab; every button calls OnButton, its tag names the entry point."""
-    groups = []
-    for gid, label, group in GROUPS:
+    out = []
+    for gid, label, group in groups():
         if gid == NEW_MENU:
             inner = ('<menu id="scNewMenu" label="New form" size="large" imageMso="FileNew" '
                      'screentip="New form" supertip="Opens a new blank SafeContext form.">'
                      + "".join(_button_xml(b, None) for b in group) + "</menu>")
         else:
             inner = "".join(_button_xml(b) for b in group)
-        groups.append(f'<group id="{gid}" label={quoteattr(label)}>{inner}</group>')
+        out.append(f'<group id="{gid}" label={quoteattr(label)}>{inner}</group>')
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<customUI xmlns="http://schemas.microsoft.com/office/2009/07/customui">'
-            '<ribbon><tabs><tab id="scTab" label="SafeContext">' + "".join(groups)
+            '<ribbon><tabs><tab id="scTab" label="SafeContext">' + "".join(out)
             + "</tab></tabs></ribbon></customUI>\n")
 
 

@@ -1,17 +1,15 @@
-"""Read a register workbook: an Excel Table with one row per referral and one column per field.
+"""Read a register workbook: an Excel Table with one row per record and one column per field.
 
 The coordinator's register is not a SafeContext form: it has no form marker, and its headings
 are field ids or labels (`upn` or `UPN`, `date_of_birth` or `Date of birth`). Each row becomes a
-record that is typed and validated exactly like a form, and every problem names the register
-file, its sheet and the row's cell. Columns that are not fields are reported and not filed.
+record of raw values with its cells, which addin.checks.registers types and validates exactly
+like a form. Columns that are not fields are reported and not filed. Reading knows no rules.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from addin.checks.run import FileResult, validate_batch
 from addin.forms import Form, get_form
 from addin.forms.contract import MARKER_FORM
 from addin.intake.reader import (MAX_ROW, FormRecord, ReadError, _cell_problem, _COORD, _open_zip, _Structure,
@@ -26,36 +24,13 @@ class NotARegister(ReadError):
 
 
 @dataclass
-class RowResult(FileResult):
-    """One register row, checked like a form: `path` is the register file."""
-
-    sheet: str = ""
-    row: int = 0                 # the Excel row number
-
-    @property
-    def source_name(self) -> str:
-        return f"{Path(self.path).name} ({self.sheet} row {self.row})"
-
-    @property
-    def label(self) -> str:
-        return f"{self.path} ({self.sheet} row {self.row})"
-
-    @property
-    def content_hash(self) -> str:
-        """sha256 of the row's canonical JSON (its typed values)."""
-        from addin.store.identity import canonical_json
-
-        return hashlib.sha256(canonical_json(self.record.form, self.values, self.tables).encode("utf-8")).hexdigest()
-
-
-@dataclass
 class Register:
     path: Path
     sheet: str | None = None
     table: str | None = None
     columns: dict[str, str] = field(default_factory=dict)   # field id -> register heading
     ignored: list[str] = field(default_factory=list)         # headings that are not fields (not filed)
-    results: list[RowResult] = field(default_factory=list)
+    rows: list[tuple[int, FormRecord]] = field(default_factory=list)  # (Excel row number, its record)
 
 
 def _key(s: str) -> str:
@@ -90,7 +65,7 @@ def _best_table(book: _Structure, form: Form):
     return best
 
 
-def is_register(path: str | Path, form_id: str = "fap-referral") -> bool:
+def is_register(path: str | Path, form_id: str) -> bool:
     """True for a workbook without a SafeContext form marker whose Excel table has field headings."""
     path = Path(path)
     try:
@@ -107,7 +82,7 @@ def is_register(path: str | Path, form_id: str = "fap-referral") -> bool:
         return False
 
 
-def read_register(path: str | Path, form_id: str = "fap-referral") -> Register:
+def read_register(path: str | Path, form_id: str) -> Register:
     """Every non-blank row of the register's table as a record (typed and checked by check_register)."""
     path = Path(path)
     form = get_form(form_id)
@@ -152,22 +127,5 @@ def read_register(path: str | Path, form_id: str = "fap-referral") -> Register:
                     rec.raw[fid] = book.value(sheet, coord)
             if all(clean_text(v) is None for v in rec.raw.values()) and not rec.problems:
                 continue  # a blank row
-            res = RowResult(path, record=rec, sheet=sheet, row=r)
-            res.problems.extend(rec.problems)
-            reg.results.append(res)
+            reg.rows.append((r, rec))
     return reg
-
-
-def check_register(path: str | Path, config, form_id: str = "fap-referral") -> Register:
-    """Read a register and type and validate its rows as one batch (the same rules as forms)."""
-    reg = read_register(path, form_id)
-    if reg.results:
-        validate_batch(reg.results, config)
-        for res in reg.results:
-            res.problems.sort(key=lambda p: (p.cell is None, _col(p.cell), p.code))
-    return reg
-
-
-def _col(cell: str | None) -> int:
-    m = _COORD.match(cell or "")
-    return col_to_index(m.group(1)) if m else 0

@@ -43,7 +43,7 @@ def load(term: str, config, db: str | None = None, compare: int = 2):
     Returns (term, trend terms, the term's referrals (only the columns counted; free text only as
     filled/blank), their other-agency rows, per-term counts, blank counts per optional field).
     """
-    from addin.matrix.build import (BOOLEAN_FIELDS, CATEGORY_FIELDS, POP_CONCERNS, PRESENCE_FIELDS,
+    from addin.matrix.build import (BOOLEAN_FIELDS, CATEGORY_FIELDS, FORM_ID, POP_CONCERNS, PRESENCE_FIELDS,
                                     optional_fields)
     from addin.catalogue.fap_referral.declaration import CONCERNS
     from addin.store import blank_counts, load_current_columns, load_table_rows, term_counts
@@ -52,11 +52,11 @@ def load(term: str, config, db: str | None = None, compare: int = 2):
     term = parse_term(term)
     terms = previous_terms(term, compare) + [term]
     url = db or config.store
-    referrals = load_current_columns(url, term, CATEGORY_FIELDS + BOOLEAN_FIELDS, PRESENCE_FIELDS)
-    agencies = load_table_rows(url, "other_agencies", [term])
-    counts = term_counts(url, terms, list(CONCERNS))
-    counts["any"] = term_counts(url, terms, POP_CONCERNS)["any"]
-    blanks = blank_counts(url, term, [f.id for f in optional_fields()])
+    referrals = load_current_columns(url, term, CATEGORY_FIELDS + BOOLEAN_FIELDS, PRESENCE_FIELDS, form=FORM_ID)
+    agencies = load_table_rows(url, "other_agencies", [term], form=FORM_ID)
+    counts = term_counts(url, terms, list(CONCERNS), form=FORM_ID)
+    counts["any"] = term_counts(url, terms, POP_CONCERNS, form=FORM_ID)["any"]
+    blanks = blank_counts(url, term, [f.id for f in optional_fields()], form=FORM_ID)
     return term, terms, referrals, agencies, counts, blanks
 
 
@@ -67,7 +67,7 @@ def matrix_sheets(term: str, config, db: str | None = None, compare: int = 2, pu
 
     term, terms, referrals, agencies, counts, blanks = load(term, config, db, compare)
     if referrals.empty:
-        filed = [t for t in terms if counts.loc[t, "referrals"]]
+        filed = [t for t in terms if counts.loc[t, "records"]]
         what = f"no referrals are filed for {term}" + (
             f" (among the terms compared, the store has {', '.join(filed)})" if filed else "")
         raise MatrixError(what + ". File some with 'safecontext ingest', or choose another --term.",
@@ -76,7 +76,7 @@ def matrix_sheets(term: str, config, db: str | None = None, compare: int = 2, pu
     sheets = build(referrals, term, trend_table(counts), config, agencies, blanks)
     if not publishable:
         return sheets, terms
-    earlier = {t: earlier_hidden(t, config, db, compare) for t in terms[:-1] if counts.loc[t, "referrals"]}
+    earlier = {t: earlier_hidden(t, config, db, compare) for t in terms[:-1] if counts.loc[t, "records"]}
     return make_publishable(sheets, config.suppression_threshold, earlier,
                             minimum_total=config.minimum_publishable_total), terms
 

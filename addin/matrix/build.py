@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from addin.forms import get_form
+from addin.catalogue.fap_referral.declaration import CONCERNS, FORM
 from addin.forms.codes import ETHNICITY_GROUPS, ethnicity_group
-from addin.catalogue.fap_referral.declaration import CONCERNS
 from addin.matrix.labels import ALL_REFERRALS, ANY, NOT_RECORDED, REFERRALS
 from addin.term import term_key
 
@@ -26,9 +25,10 @@ CONTEXT_ROWS = {
     "_agency_any": "Other agencies involved (current)",
 }
 AGENCIES = ("YOS", "Police", "CAMHS", "Education Psychology", "Other")
-BOOLEAN_FIELDS = [f.id for f in get_form("fap-referral").fields if f.type in ("tick", "yesno")]
+FORM_ID = FORM.id
+BOOLEAN_FIELDS = [f.id for f in FORM.fields if f.type in ("tick", "yesno")]
 CATEGORY_FIELDS = ["school", "ward", "gender", "ethnicity", "year_group"]
-PRESENCE_FIELDS = [f.id for f in get_form("fap-referral").fields if f.id.endswith(("_info", "_response"))]
+PRESENCE_FIELDS = [f.id for f in FORM.fields if f.id.endswith(("_info", "_response"))]
 
 
 @dataclass
@@ -56,7 +56,7 @@ class Sheet:
 
 
 def _labels() -> dict[str, str]:
-    form = get_form("fap-referral")
+    form = FORM
     return {f.id: f.label for f in form.fields}
 
 
@@ -87,8 +87,8 @@ def prepare(df: pd.DataFrame, agencies: pd.DataFrame | None = None) -> pd.DataFr
         current = agencies[agencies["status"].fillna("") == "Current"].copy()
         current["_agency"] = current["agency"].fillna("Other").map(lambda a: a if a in AGENCIES else "Other")
         for a in AGENCIES:
-            ids = set(current.loc[current["_agency"] == a, "referral_id"])
-            df[f"_agency_{a}"] = df["referral_id"].isin(ids)
+            ids = set(current.loc[current["_agency"] == a, "record_id"])
+            df[f"_agency_{a}"] = df["record_id"].isin(ids)
     df["_agency_any"] = df[[f"_agency_{a}" for a in AGENCIES]].any(axis=1)
     return df
 
@@ -125,7 +125,7 @@ def overlaps(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def trend_table(counts: pd.DataFrame) -> pd.DataFrame:
     """Per-term counts as the store gives them (term_counts) -> the Trend block's table, oldest first."""
-    trend = pd.DataFrame({REFERRALS: counts["referrals"], ANY: counts["any"]}
+    trend = pd.DataFrame({REFERRALS: counts["records"], ANY: counts["any"]}
                          | {concern_labels()[c]: counts[c] for c in CONCERNS}, index=counts.index).astype(int)
     trend.index.name = "Term"
     return trend
@@ -247,7 +247,7 @@ def build(df: pd.DataFrame, term: str, trend: pd.DataFrame, config, agencies: pd
 
 def optional_fields():
     """Fields whose blanks the data-quality sheet counts: not required, and not tick boxes."""
-    return [f for f in get_form("fap-referral").fields if not f.required and f.type != "tick"]
+    return [f for f in FORM.fields if not f.required and f.type != "tick"]
 
 
 def _share(k: int, n: int) -> str:

@@ -1,4 +1,4 @@
-"""What `safecontext ingest`, `safecontext store status` and `safecontext store restore` do and show."""
+"""What `safecontext ingest`, `safecontext store status` and `safecontext store restore` do and show, for every registered form."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,7 +12,6 @@ from addin.checks.report import progress_bar, show
 from addin.checks.run import check_inputs, expand
 from addin.config import Config
 
-EXPECT = "fap-referral"
 _SHOW_EACH_UP_TO = 20  # filings listed one per line; above this only the counts
 _STYLE = {"filed": "green", "superseded": "cyan", "unchanged": "dim", "older": "yellow", "refused": "red",
           "restored": "cyan"}
@@ -29,8 +28,10 @@ def _noting(out: Console):
     return lambda message: out.print(f"[yellow]note[/] {escape(message)}")
 
 
-def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None = None) -> int:
-    """Check and file; exit code 0 all filed or unchanged, 1 some refused, 2 unreadable or store failed."""
+def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None = None,
+               form: str | None = None) -> int:
+    """Check and file forms of any registered form (`form`: refuse the others); exit code 0 all filed or
+    unchanged, 1 some refused, 2 unreadable or store failed."""
     from addin.store.db import StoreError, open_store
     from addin.store.filing import OLDER, REFUSED, file_batch
 
@@ -57,7 +58,7 @@ def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None
         try:
             with progress_bar(err, len(files)) as bar:
                 task = bar.add_task("Checking", total=len(files))
-                results, notes = check_inputs(files, config, expect=EXPECT, advance=lambda: bar.advance(task))
+                results, notes = check_inputs(files, config, expect=form, advance=lambda: bar.advance(task))
         except RuleError as e:  # a bug in a rule: no form may pass it unchecked, so nothing is filed
             err.print(f"safecontext: {e}", markup=False)
             return 3
@@ -92,7 +93,7 @@ def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None
             continue
         where = f" ({f.term}, version {f.version})" if f.term else ""
         if f.outcome == OLDER:
-            extra = f": {f.detail}; 'safecontext store restore {f.referral_id}' makes this one current"
+            extra = f": {f.detail}; 'safecontext store restore {f.record_id}{_form_option(f.form)}' makes this one current"
         else:
             extra = f"; {f.detail}" if f.detail and f.outcome == "unchanged" and "stays current" in f.detail else ""
         n = len(f.result.queries) if f.result is not None else 0
@@ -110,6 +111,13 @@ def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None
     return 1 if refused else 0
 
 
+def _form_option(form_id: str | None) -> str:
+    """' --form ID' where more than one form is registered (a version id is one form's)."""
+    from addin.forms import form_ids
+
+    return f" --form {form_id}" if form_id and len(form_ids()) > 1 else ""
+
+
 def run_status(config: Config, out: Console, err: Console, db: str | None = None, last: int = 10) -> int:
     from addin.store.db import StoreError, as_utc
     from addin.store.query import store_status
@@ -120,48 +128,53 @@ def run_status(config: Config, out: Console, err: Console, db: str | None = None
         err.print(f"safecontext: {e}", markup=False)
         return 2
     out.print(f"Store: {escape(st['url'])}")
-    out.print(f"{st['referrals']} current referral(s), {st['versions']} version(s) in all, "
-              f"{st['filings']} filing(s) logged.")
+    if not st["forms"]:
+        out.print("Nothing is filed yet.")
+    for form in st["forms"]:
+        out.print(f"{form['name']}: {form['records']} current {form['noun']}(s), {form['versions']} version(s) in all.")
+    out.print(f"{st['filings']} filing(s) logged.")
     if st["outcomes"]:
         from addin.store.schema import OUTCOMES
 
         out.print("Filings: " + ", ".join(f"{st['outcomes'][o]} {o}" for o in OUTCOMES if st["outcomes"].get(o)) + ".")
-    if st["terms"]:
-        t = Table("Term", "Referrals", "Versions", title="Referrals by term")
-        for row in st["terms"]:
-            t.add_row(row["term"], str(row["referrals"]), str(row["versions"]))
+    for form in st["forms"]:
+        t = Table("Term", form["noun"][0].upper() + form["noun"][1:] + "s", "Versions", title=f"{form['name']}s by term")
+        for row in form["terms"]:
+            t.add_row(row["term"], str(row["records"]), str(row["versions"]))
         out.print(t)
     if st["last"]:
-        t = Table("Filed at (UTC)", "By", "File", "Outcome", "Term", "Version", title="Last filings")
+        t = Table("Filed at (UTC)", "By", "Form", "File", "Outcome", "Term", "Version", "Detail", title="Last filings")
         for row in st["last"]:
             when = as_utc(row["filed_at"])
+            detail = row["detail"] if row["outcome"] == "refused" else ""  # rule codes or a reason: no values
             t.add_row(when.strftime("%Y-%m-%d %H:%M:%S") if when else "", escape(row["filed_by"] or ""),
-                      escape(row["file_name"] or ""), row["outcome"], row["term"] or "",
-                      "" if row["version"] is None else str(row["version"]))
+                      row["form"] or "", escape(row["file_name"] or ""), row["outcome"], row["term"] or "",
+                      "" if row["version"] is None else str(row["version"]), escape(detail or ""))
         out.print(t)
     if st["older"]:
-        t = Table("Id", "File", "Term", "Version", "Current version",
-                  title="Forms older than their referral's current version (kept in the history, not current)")
+        t = Table("Form", "Id", "File", "Term", "Version", "Current version",
+                  title="Forms older than the current version of their record (kept in the history, not current)")
         for row in st["older"]:
-            t.add_row(str(row["id"]), escape(row["file_name"] or ""), row["term"], str(row["version"]),
+            t.add_row(row["form"], str(row["id"]), escape(row["file_name"] or ""), row["term"], str(row["version"]),
                       "" if row["current_version"] is None else str(row["current_version"]))
         out.print(t)
-        out.print("'safecontext store restore ID' makes one of these current (the current version is kept in the "
-                  "history).")
+        out.print("'safecontext store restore ID --form FORM' makes one of these current (the current version is "
+                  "kept in the history).")
     return 0
 
 
-def run_restore(referral_id: int, config: Config, out: Console, err: Console, db: str | None = None) -> int:
+def run_restore(record_id: int, config: Config, out: Console, err: Console, db: str | None = None,
+                form: str | None = None) -> int:
     """Make a filed version current on purpose; exit 0 done (or already current), 2 no such version or store."""
     from addin.store.db import StoreError
     from addin.store.filing import restore_version
 
     try:
-        done = restore_version(_url(db, config), referral_id, notify=_noting(out))
+        done = restore_version(_url(db, config), record_id, form=form, notify=_noting(out))
     except StoreError as e:
         err.print(f"safecontext: {e}", markup=False)
         return 2
-    what = f"version {done.version} ({escape(done.name)}, {done.term}, id {done.referral_id})"
+    what = f"version {done.version} ({escape(done.name)}, {done.form}, {done.term}, id {done.record_id})"
     if done.already:
         out.print(f"{what[0].upper()}{what[1:]} is already current; nothing was changed.")
         return 0

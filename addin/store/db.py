@@ -144,14 +144,15 @@ def reason(e: BaseException) -> str:
     return re.sub(r"'[^']*'", "'…'", first)[:300]
 
 
-def open_store(target, form="fap-referral", create: bool = True, notify=None) -> Engine:
+def open_store(target, form=None, create: bool = True, notify=None) -> Engine:
     """Connect and bring the schema to this program's revision (addin.store.migrate). Raises StoreError.
 
     `notify(message)` is told when an existing store was upgraded (and where the copy of a SQLite
-    store from before is); without it that goes to the log as a warning.
+    store from before is); without it that goes to the log as a warning. `form`: a declaration
+    whose tables must be there besides the registered forms' (one changed in a test or in development).
     """
     from addin.store.migrate import NEW, upgrade_store
-    from addin.store.schema import store_tables
+    from addin.store.schema import store_metadata, store_tables
 
     engine = connect(target, create=create)
     try:
@@ -167,7 +168,8 @@ def open_store(target, form="fap-referral", create: bool = True, notify=None) ->
                 notify(message)
             else:
                 log.warning("store: %s", message)
-        ensure_schema(engine, store_tables(form))  # fields declared but not (yet) in a migration
+        # Forms and fields declared but not (yet) in a migration, such as a council's own form package.
+        ensure_schema(engine, store_metadata() if form is None else store_tables(form).metadata)
     except BaseException:
         if engine is not target:
             engine.dispose()
@@ -175,10 +177,10 @@ def open_store(target, form="fap-referral", create: bool = True, notify=None) ->
     return engine
 
 
-def _missing(conn, st) -> tuple[list, list]:
+def _missing(conn, metadata) -> tuple[list, list]:
     insp = inspect(conn)
     tables, columns = [], []
-    for table in st.metadata.sorted_tables:
+    for table in metadata.sorted_tables:
         if not insp.has_table(table.name):
             tables.append(table)
             continue
@@ -187,7 +189,7 @@ def _missing(conn, st) -> tuple[list, list]:
     return tables, columns
 
 
-def ensure_schema(engine: Engine, st) -> None:
+def ensure_schema(engine: Engine, metadata) -> None:
     """Create missing tables, add missing (nullable) columns; a no-op on a store at the latest revision.
 
     The migrations make the declared schema (a test checks it); this covers a declaration the
@@ -195,15 +197,15 @@ def ensure_schema(engine: Engine, st) -> None:
     """
     try:
         with engine.connect() as conn:
-            tables, columns = _missing(conn, st)
+            tables, columns = _missing(conn, metadata)
         if not tables and not columns:
             return
 
         def attempt(_n):
             with write_transaction(engine) as conn:
-                tables, columns = _missing(conn, st)  # again, under the lock: another process may have done it
+                tables, columns = _missing(conn, metadata)  # again, under the lock: another process may have done it
                 if tables:
-                    st.metadata.create_all(conn, tables=tables)
+                    metadata.create_all(conn, tables=tables)
                 prep = conn.dialect.identifier_preparer
                 for table, col in columns:
                     if not col.nullable:

@@ -1,4 +1,4 @@
-"""Which referral a form is, and whether its content changed: keys and hashes, no database."""
+"""Which record a form is, and whether its content changed: keys and hashes, no database."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,28 +6,41 @@ import hashlib
 import json
 
 from addin.forms import Form
+from addin.forms.plugin import Identity
 
 
 def normal_number(value) -> str | None:
-    """A referral number as compared: spaces collapsed, upper case; None when blank."""
+    """A record's number (referral number, request reference) as compared: spaces collapsed, upper case."""
     if value is None:
         return None
     s = " ".join(str(value).split()).upper()
     return s or None
 
 
-def upn_key(values: dict) -> str:
-    """'upn:' + sha256(UPN + referral date): identifies a referral without showing the UPN."""
-    upn = values.get("upn") or ""
-    day = values.get("referral_date")
-    text = upn + (day.isoformat() if isinstance(day, dt.date) else "")
-    return "upn:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _key_text(value) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
 
 
-def referral_key(values: dict) -> str:
-    """'ref:' + the referral number when there is one, else the UPN-and-date key."""
-    number = normal_number(values.get("referral_number"))
-    return f"ref:{number}" if number else upn_key(values)
+def alt_key(identity: Identity, values: dict) -> str | None:
+    """'<first fallback field>:' + sha256 of the fallback fields' values (FAP: 'upn:' + sha256(UPN +
+    referral date)): identifies a record without showing them. None for a form without fallback fields."""
+    if not identity.fallback:
+        return None
+    text = "".join(_key_text(values.get(f)) for f in identity.fallback)
+    return f"{identity.fallback[0]}:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def number_key(identity: Identity, values: dict) -> str | None:
+    """'ref:' + the record's number, or None when it has none."""
+    number = normal_number(values.get(identity.number))
+    return f"ref:{number}" if number else None
+
+
+def record_key(identity: Identity, values: dict) -> str | None:
+    """The number key when there is a number, else the fallback key (None: the form cannot be identified)."""
+    return number_key(identity, values) or alt_key(identity, values)
 
 
 def _plain(value):

@@ -1,4 +1,9 @@
-"""The store's tables, derived from the form declaration: adding a field adds a column."""
+"""The store's tables, derived from the form declarations: adding a field adds a column.
+
+Each registered form has its own tables, named from its id (fap_referral_records,
+fap_referral_exclusions, pgi_records, pgi_peers); the filing log (filings) is shared, with the
+form of each filing.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,14 +11,14 @@ from dataclasses import dataclass
 from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String,
                         Table, Text, UniqueConstraint)
 
-from addin.forms import Field, Form, get_form
+from addin.forms import Field, Form
 
 MAX_NAME = 63  # PostgreSQL truncates longer identifiers
 
-# Columns every referral version has besides the form's fields.
-META_COLUMNS = ("id", "referral_key", "upn_key", "version", "is_current", "superseded_by", "term", "filed_at",
+# Columns every record version has besides the form's fields.
+META_COLUMNS = ("id", "record_key", "alt_key", "version", "is_current", "superseded_by", "term", "filed_at",
                 "source_file", "content_hash", "record_hash", "form_version", "queries", "saved_at")
-CHILD_META = ("id", "referral_id", "row_number")
+CHILD_META = ("id", "record_id", "row_number")
 # Filing-log outcomes; "restored" is a coordinator making an older version current ('store restore').
 OUTCOMES = ("filed", "unchanged", "superseded", "older", "refused", "restored")
 
@@ -37,15 +42,31 @@ def column_type(f: Field):
 
 @dataclass(frozen=True)
 class StoreTables:
+    """One form's tables in the store, and the filing log all forms share."""
+
     form: Form
-    metadata: MetaData
-    referrals: Table
+    metadata: MetaData           # every registered form's tables and the log
+    records: Table               # one row per filed version
     children: dict[str, Table]   # repeating-table id -> its table
     filings: Table
 
+    @property
+    def plugin(self):
+        from addin.forms import plugin
 
-def child_table_name(table_id: str) -> str:
-    return f"referral_{table_id}"
+        return plugin(self.form.id)
+
+
+def prefix(form: Form) -> str:
+    return form.id.replace("-", "_")
+
+
+def records_table_name(form: Form) -> str:
+    return f"{prefix(form)}_records"
+
+
+def child_table_name(form: Form, table_id: str) -> str:
+    return f"{prefix(form)}_{table_id}"
 
 
 def _check_names(owner: str, names: list[str], reserved: tuple[str, ...]) -> None:
@@ -57,18 +78,40 @@ def _check_names(owner: str, names: list[str], reserved: tuple[str, ...]) -> Non
         raise ValueError(f"{owner}: field ids longer than {MAX_NAME} characters cannot be columns: {long}")
 
 
-def build_tables(form: Form) -> StoreTables:
-    """Referrals (one row per version), one child table per repeating table, and the filing log."""
-    _check_names(form.id, [f.id for f in form.fields], META_COLUMNS)
-    md = MetaData()
-    referrals = Table(
-        "referrals", md,
+def filings_table(md: MetaData) -> Table:
+    """The filing log: one row per form (or register row) of every batch, of every form."""
+    filings = Table(
+        "filings", md,
         Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("referral_key", String(80), nullable=False),     # 'ref:<number>' or 'upn:<sha256>'
-        Column("upn_key", String(80), nullable=False),          # 'upn:<sha256 of UPN + referral date>'
+        Column("batch_id", String(32), nullable=False),
+        Column("form", String(40), nullable=True),              # the form id; None when the file was unreadable
+        Column("filed_at", DateTime(timezone=True), nullable=False),
+        Column("filed_by", String(255), nullable=False),        # the OS user who ran the filing
+        Column("file_name", Text, nullable=False),              # file name only, never a value from it
+        Column("content_hash", String(64), nullable=True),      # None when the file could not be read
+        Column("outcome", String(12), nullable=False),          # one of OUTCOMES
+        Column("record_id", Integer, nullable=True),            # the version in <form>_records
+        Column("version", Integer, nullable=True),
+        Column("term", String(16), nullable=True),
+        Column("detail", Text, nullable=True),                  # rule codes or a reason; no personal values
+    )
+    Index("ix_filings_filed_at", filings.c.filed_at)
+    Index("ix_filings_form_record", filings.c.form, filings.c.record_id)
+    return filings
+
+
+def form_tables(form: Form, md: MetaData, filings: Table) -> StoreTables:
+    """<form>_records (one row per version) and one table per repeating table, e.g. fap_referral_exclusions."""
+    _check_names(form.id, [f.id for f in form.fields], META_COLUMNS)
+    name = records_table_name(form)
+    records = Table(
+        name, md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("record_key", String(80), nullable=False),       # 'ref:<number>', or '<field>:<sha256>' (fallback)
+        Column("alt_key", String(80), nullable=True),           # '<field>:<sha256 of the fallback fields>'
         Column("version", Integer, nullable=False),
         Column("is_current", Boolean, nullable=False),
-        Column("superseded_by", Integer, ForeignKey("referrals.id", name="fk_referrals_superseded_by"),
+        Column("superseded_by", Integer, ForeignKey(f"{name}.id", name=f"fk_{name}_superseded_by"),
                nullable=True),
         Column("term", String(16), nullable=False),
         Column("filed_at", DateTime(timezone=True), nullable=False),
@@ -77,56 +120,63 @@ def build_tables(form: Form) -> StoreTables:
         Column("record_hash", String(64), nullable=False),      # sha256 of the typed content
         Column("form_version", String(32), nullable=True),
         Column("queries", Integer, nullable=True),              # how many queries (warnings) it had when filed
-        Column("saved_at", DateTime(timezone=True), nullable=True),  # when its form was last saved (revision 0002)
+        Column("saved_at", DateTime(timezone=True), nullable=True),  # when its form was last saved
         *[Column(f.id, column_type(f), nullable=True) for f in form.fields],
-        UniqueConstraint("referral_key", "version", name="uq_referrals_key_version"),
+        UniqueConstraint("record_key", "version", name=f"uq_{name}_key_version"),
     )
-    Index("ix_referrals_term", referrals.c.term, referrals.c.is_current)
-    Index("ix_referrals_upn_key", referrals.c.upn_key)
-    # At most one current version per referral, where the database can say so portably.
-    Index("uq_referrals_current", referrals.c.referral_key, unique=True,
-          sqlite_where=referrals.c.is_current == True,  # noqa: E712 (SQL, not Python)
-          postgresql_where=referrals.c.is_current == True).ddl_if(dialect=("sqlite", "postgresql"))  # noqa: E712
+    Index(f"ix_{name}_term", records.c.term, records.c.is_current)
+    Index(f"ix_{name}_alt_key", records.c.alt_key)
+    # At most one current version per record, where the database can say so portably.
+    Index(f"uq_{name}_current", records.c.record_key, unique=True,
+          sqlite_where=records.c.is_current == True,  # noqa: E712 (SQL, not Python)
+          postgresql_where=records.c.is_current == True).ddl_if(dialect=("sqlite", "postgresql"))  # noqa: E712
     children = {}
     for t in form.tables:
         _check_names(f"{form.id}.{t.id}", [c.id for c in t.columns], CHILD_META)
-        name = child_table_name(t.id)
+        child = child_table_name(form, t.id)
         children[t.id] = Table(
-            name, md,
+            child, md,
             Column("id", Integer, primary_key=True, autoincrement=True),
-            Column("referral_id", Integer, ForeignKey("referrals.id", name=f"fk_{name}_referral",
-                                                      ondelete="CASCADE"), nullable=False),
+            Column("record_id", Integer, ForeignKey(f"{name}.id", name=f"fk_{child}_record", ondelete="CASCADE"),
+                   nullable=False),
             Column("row_number", Integer, nullable=False),
             *[Column(c.id, column_type(c), nullable=True) for c in t.columns],
-            UniqueConstraint("referral_id", "row_number", name=f"uq_{name}_row"),
+            UniqueConstraint("record_id", "row_number", name=f"uq_{child}_row"),
         )
-        Index(f"ix_{name}_referral", children[t.id].c.referral_id)
-    filings = Table(
-        "filings", md,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("batch_id", String(32), nullable=False),
-        Column("filed_at", DateTime(timezone=True), nullable=False),
-        Column("filed_by", String(255), nullable=False),        # the OS user who ran the filing
-        Column("file_name", Text, nullable=False),              # file name only, never a value from it
-        Column("content_hash", String(64), nullable=True),      # None when the file could not be read
-        Column("outcome", String(12), nullable=False),          # one of OUTCOMES
-        Column("referral_id", Integer, ForeignKey("referrals.id", name="fk_filings_referral"), nullable=True),
-        Column("version", Integer, nullable=True),
-        Column("term", String(16), nullable=True),
-        Column("detail", Text, nullable=True),                  # rule codes or a reason; no personal values
-    )
-    Index("ix_filings_filed_at", filings.c.filed_at)
-    return StoreTables(form, md, referrals, children, filings)
+        Index(f"ix_{child}_record", children[t.id].c.record_id)
+    return StoreTables(form, md, records, children, filings)
 
 
-_CACHE: dict[tuple[str, int], StoreTables] = {}
+def build_tables(*forms: Form) -> dict[str, StoreTables]:
+    """Every given form's tables and the filing log, in one MetaData: form id -> its StoreTables."""
+    md = MetaData()
+    filings = filings_table(md)
+    return {f.id: form_tables(f, md, filings) for f in forms}
 
 
-def store_tables(form: Form | str = "fap-referral") -> StoreTables:
-    """The store's tables for a form (built once per declaration)."""
-    if isinstance(form, str):
-        form = get_form(form)
-    key = (form.id, id(form))
+_CACHE: dict[tuple, dict[str, StoreTables]] = {}
+
+
+def all_tables() -> dict[str, StoreTables]:
+    """The store's tables for every registered form (built once per set of declarations)."""
+    from addin.forms import plugins
+
+    forms = tuple(p.form for p in plugins().values())
+    key = tuple((f.id, id(f)) for f in forms)
     if key not in _CACHE:
-        _CACHE[key] = build_tables(form)
+        _CACHE[key] = build_tables(*forms)
     return _CACHE[key]
+
+
+def store_metadata() -> MetaData:
+    """Every table of the store, as the registered declarations say."""
+    return next(iter(all_tables().values())).metadata
+
+
+def store_tables(form: Form | str) -> StoreTables:
+    """One registered form's tables (a declaration that is not the registered one gets its own MetaData)."""
+    form_id = form if isinstance(form, str) else form.id
+    st = all_tables()[form_id]
+    if isinstance(form, str) or form is st.form:
+        return st
+    return build_tables(form)[form.id]

@@ -23,12 +23,9 @@ Public Sub FileThisForm()
     RunEntry "file_this_form"
 End Sub
 
-Public Sub NewFapReferral()
-    RunEntry "new_fap_referral"
-End Sub
-
-Public Sub NewPgi()
-    RunEntry "new_pgi"
+Public Sub NewForm(formId As String)
+    ' A blank form of a registered form, e.g. Application.Run "'SafeContext.xlam'!NewForm", "pgi"
+    RunEntry "new_" & Replace(formId, "-", "_")
 End Sub
 
 Public Sub TermlyMatrix()

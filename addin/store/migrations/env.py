@@ -8,10 +8,10 @@ connects by itself.
 """
 from alembic import context
 
-from addin.store.schema import store_tables
+from addin.store.schema import store_metadata
 
 config = context.config
-target_metadata = store_tables().metadata  # what `alembic revision --autogenerate` compares with
+target_metadata = store_metadata()  # what `alembic revision --autogenerate` compares with
 
 
 def _run(connection) -> None:

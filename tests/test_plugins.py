@@ -1,0 +1,117 @@
+"""A form is one package and one registry line: a throwaway form registered from a test package
+(tests/plugins/sample_visit, through SAFECONTEXT_FORMS) works with new, fields, rules, validate,
+ingest and store status, with nothing outside its package naming it."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from test_store import store  # noqa: F401 (fixture: SQLite and PostgreSQL)
+
+PLUGINS = Path(__file__).parent / "plugins"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def sample(monkeypatch):
+    monkeypatch.syspath_prepend(str(PLUGINS))
+    monkeypatch.setenv("SAFECONTEXT_FORMS", "sample_visit")
+    from addin.forms import get_form
+
+    return get_form("sample-visit")
+
+
+def visit(i: int, **changes) -> dict:
+    return {"visit_reference": f"V-{i:03d}", "visit_date": dt.date(2025, 10, 1) + dt.timedelta(days=i),
+            "venue": "Park", "young_people": 6 + i, "worker_name": f"Jo Outreach{i}", "concerns_raised": False,
+            **changes}
+
+
+ACTIVITIES = {"activities": [{"activity": "Football", "minutes": 45}, {"activity": "Chat", "minutes": 20}]}
+
+
+def test_the_sample_form_is_registered_only_through_its_package(sample, cli):
+    code, out, err = cli("forms", "--json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)[-1] == {"id": "sample-visit", "title": "Outreach Visit Log", "version": "1",
+                                   "name": "Outreach visit", "older_versions": []}
+    named = subprocess.run(["git", "grep", "-l", "-e", "sample-visit", "-e", "sample_visit", "--", "addin",
+                            "validators", "pyproject.toml"], cwd=ROOT, capture_output=True, text=True)
+    assert named.stdout == ""  # no code outside its package knows it
+
+
+def test_new_fields_and_rules_work_for_the_sample_form(sample, cli, tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "visit.xlsx"
+    assert cli("new", "sample-visit", path) == (0, f"Wrote a blank Outreach Visit Log to {path}\n", "")
+    wb = load_workbook(path)
+    assert wb.sheetnames[0] == "Visit" and "visit_reference" in wb.defined_names and \
+        "activities" in wb["Visit"].tables
+    code, out, _ = cli("fields", "sample-visit", "--json")
+    assert code == 0
+    assert [e["id"] for e in json.loads(out)] == ["visit_reference", "visit_date", "venue", "young_people",
+                                                  "worker_name", "concerns_raised", "concern_notes",
+                                                  "activities", "activities.activity", "activities.minutes"]
+    code, out, _ = cli("rules", "sample-visit", "--json")
+    rules = {r["code"]: r for r in json.loads(out)}
+    assert rules["SV-020"] == {"code": "SV-020", "severity": "query",
+                               "checks": "If concerns were raised, say what they were."}
+    assert {"SV-001", "SV-004", "SV-005", "SV-006", "SV-007"} <= set(rules)
+
+
+def test_validate_ingest_and_status_work_for_the_sample_form(sample, cli, tmp_path, cfg, config_file, store):
+    from addin.forms.fill import Filler
+    from addin.store import load_records, load_table_rows
+
+    filler = Filler(sample, cfg)
+    folder = tmp_path / "visits"
+    folder.mkdir()
+    filler.save(folder / "v1.xlsx", visit(1), ACTIVITIES)
+    filler.save(folder / "v2.xlsx", visit(2, concerns_raised=True), {})
+    filler.save(folder / "v3.xlsx", visit(3, venue="Moon", young_people=900), {})
+    code, out, err = cli("validate", folder / "v2.xlsx", folder / "v3.xlsx", "--json", tmp_path / "p.json")
+    assert code == 1 and err == ""
+    problems = [(Path(p["file"]).name, p["cell"], p["code"], p["message"]) for p in
+                json.loads((tmp_path / "p.json").read_text())]
+    assert problems == [
+        ("v2.xlsx", "C12", "SV-020", "Were any concerns raised? (C12): is Yes, but Concerns: what was seen or said "
+                                     "(C13) is blank; say what was seen or said"),
+        ("v3.xlsx", "C9", "SV-004", "Venue (C9): 'Moon' is not one of the choices (Park, Youth club, "
+                                    "Shopping centre); pick one from the drop-down"),
+        ("v3.xlsx", "C10", "SV-006", "Young people met (C10): 900 is outside the allowed range 0 to 200"),
+    ]
+    code, out, err = cli("ingest", folder, "--db", store, "--config", config_file)
+    assert code == 1, out + err
+    assert "Filed 2, unchanged 0, superseded 0, refused 1" in out
+    filed = load_records(store, form="sample-visit")
+    assert list(filed["visit_reference"]) == ["V-001", "V-002"] and list(filed["term"]) == ["2025-autumn"] * 2
+    rows = load_table_rows(store, "activities", form="sample-visit")
+    assert list(rows["activity"]) == ["Football", "Chat"] and list(rows["minutes"]) == [45, 20]
+    # A corrected form for the same visit reference supersedes it; the same content again changes nothing.
+    filler.save(folder / "v1.xlsx", visit(1, young_people=8), ACTIVITIES)
+    (folder / "v3.xlsx").unlink()
+    code, out, _ = cli("ingest", folder, "--db", store, "--config", config_file)
+    assert code == 0 and "Filed 0, unchanged 1, superseded 1, refused 0" in out
+    code, out, _ = cli("store", "status", "--db", store, "--config", config_file)
+    assert code == 0
+    assert "Outreach visit: 2 current visit(s), 3 version(s) in all." in out
+    assert "Jo Outreach" not in out  # a personal field never appears
+
+
+def test_a_registered_form_works_in_a_separate_process(tmp_path, cfg, monkeypatch):
+    """SAFECONTEXT_FORMS is all the program needs: the real command line, run as users run it."""
+    env = {**os.environ, "SAFECONTEXT_FORMS": "sample_visit", "COLUMNS": "200",
+           "PYTHONPATH": os.pathsep.join([str(PLUGINS), os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run([sys.executable, "-m", "addin.cli", "new", "sample-visit", tmp_path / "v.xlsx"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert (run.returncode, run.stderr) == (0, "")
+    run = subprocess.run([sys.executable, "-m", "addin.cli", "validate", tmp_path / "v.xlsx"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 1 and "SV-001 Visit reference (C7): required, but blank; please fill it in" in run.stdout
