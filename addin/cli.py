@@ -316,6 +316,20 @@ def addin_build(path: Path = typer.Argument(Path("SafeContext.xlam"), metavar="P
     out.print("Install it for this user with: xlwings addin install --file " + str(path), markup=False)
 
 
+def _form_commands() -> None:
+    """Each registered form package's own commands (e.g. `safecontext pgi`), from the registry."""
+    from importlib import import_module
+
+    from addin.forms import plugins
+
+    for p in plugins().values():
+        if p.commands:
+            app.add_typer(import_module(p.commands).app, name=p.command_name)
+
+
+_form_commands()
+
+
 def main() -> None:
     try:
         code = app(standalone_mode=False)

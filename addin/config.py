@@ -24,6 +24,7 @@ class Config:
     store: str = "safecontext-store.sqlite"
     suppression_threshold: int = 5
     minimum_publishable_total: int = 20
+    pgi_return_working_days: int = 10
     postcode_lookup: str | None = None
     terms: dict = field(default_factory=dict)
     path: Path | None = None  # the file it came from; None for the built-in demo
@@ -102,6 +103,9 @@ def _parse(text: str, path: Path | None) -> Config:
     minimum = data.get("minimum_publishable_total", 20)
     if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
         raise ConfigError(f"{where}: minimum_publishable_total must be a whole number of 0 or more.")
+    days = data.get("pgi_return_working_days", 10)
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
+        raise ConfigError(f"{where}: pgi_return_working_days must be a whole number from 1 to 60.")
     store = str(data.get("store", "safecontext-store.sqlite"))
     lookup = data.get("postcode_lookup")
     if lookup and path is not None and not Path(lookup).is_absolute():
@@ -117,6 +121,7 @@ def _parse(text: str, path: Path | None) -> Config:
         store=store,
         suppression_threshold=threshold,
         minimum_publishable_total=minimum,
+        pgi_return_working_days=days,
         postcode_lookup=lookup,
         terms=dict(data.get("terms", {})),
         path=path,

@@ -325,7 +325,7 @@ def test_a_rev0002_sqlite_store_gets_per_form_tables_with_nothing_lost(tmp_path,
     assert tables == ["alembic_version", "fap_referral_exclusions", "fap_referral_internal_exclusions",
                       "fap_referral_internal_support", "fap_referral_other_agencies", "fap_referral_parents_carers",
                       "fap_referral_previous_schools", "fap_referral_records", "filings", "pgi_peers",
-                      "pgi_records"]
+                      "pgi_records", "pgi_requests"]
     assert snapshot(_read_only(backup), REV0002) == before and revision(_read_only(backup)) == "0002"
     _upgraded_rev0002_checks(url, before, tmp_path, filler, cfg)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from addin.forms.model import Form
 
@@ -32,6 +33,13 @@ class FormPlugin:
     name: str                # short name, for messages, file names and the ribbon: "FAP referral"
     noun: str = "record"     # what one filed form is called: "referral", "request"
     registers: bool = False  # also read from a register (an Excel table, one row per record)
+    # Hooks a form package may declare (all optional), so the generic stages never name a form:
+    tables: Callable | None = None   # tables(metadata) -> {name: Table}: the package's own store tables
+    filing: object | None = None     # refuse(conn, tables, values) -> reason | None; filed(conn, tables, item, ctx)
+    commands: str | None = None      # a module whose `app` (typer) is added as `safecontext <command_name>`
+    command_name: str | None = None
+    ribbon: tuple = ()               # (label, entry point in `excel`, tip) buttons of its own on the ribbon
+    excel: str | None = None         # the module holding those entry points
 
     @property
     def id(self) -> str:

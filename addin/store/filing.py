@@ -189,6 +189,11 @@ def _file_one(conn, st: StoreTables, item: Filing, ctx: dict) -> Filing:
     rh = record_hash(st.form, values, tables)
     term = term_of(values[ident.term_date], ctx["config"])
     r = st.records
+    hook = st.plugin.filing
+    why = hook.refuse(conn, st, values) if hook else None
+    if why:  # the form package's own condition (a returned PGI needs its request)
+        item.outcome, item.detail = REFUSED, why
+        return _log(conn, item, ctx)
     try:
         chain = _current_chain(conn, st, values)
     except _Ambiguous as e:
@@ -242,6 +247,9 @@ def _file_one(conn, st: StoreTables, item: Filing, ctx: dict) -> Filing:
 
 
 def _log(conn, item: Filing, ctx: dict) -> Filing:
+    st = ctx.get("tables", {}).get(item.form)
+    if st is not None and st.plugin.filing and item.outcome != REFUSED:
+        st.plugin.filing.filed(conn, st, item, ctx)  # e.g. the PGI's request is marked returned
     conn.execute(ctx["filings"].insert(), dict(
         batch_id=ctx["batch"], form=item.form, filed_at=ctx["now"], filed_by=ctx["user"], file_name=item.name,
         content_hash=item.content_hash, outcome=item.outcome, record_id=item.record_id,
@@ -295,7 +303,7 @@ def file_batch(target, results: list[FileResult], config, *, user: str | None = 
     try:
         batch = uuid.uuid4().hex
         ctx = {"batch": batch, "user": user or _user(), "config": config,
-               "filings": next(iter(tables.values())).filings}
+               "filings": next(iter(tables.values())).filings, "tables": tables}
 
         prepared = prepare(results)  # hashes the files once, outside the transaction
 

@@ -6,7 +6,7 @@ form of each filing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String,
                         Table, Text, UniqueConstraint)
@@ -49,6 +49,7 @@ class StoreTables:
     records: Table               # one row per filed version
     children: dict[str, Table]   # repeating-table id -> its table
     filings: Table
+    own: dict = field(default_factory=dict)  # the tables the form package declares (its plugin's `tables`)
 
     @property
     def plugin(self):
@@ -148,10 +149,17 @@ def form_tables(form: Form, md: MetaData, filings: Table) -> StoreTables:
 
 
 def build_tables(*forms: Form) -> dict[str, StoreTables]:
-    """Every given form's tables and the filing log, in one MetaData: form id -> its StoreTables."""
+    """Every given form's tables (and those its package declares) and the filing log, in one MetaData."""
+    from addin.forms import form_ids, plugin
+
     md = MetaData()
     filings = filings_table(md)
-    return {f.id: form_tables(f, md, filings) for f in forms}
+    out = {}
+    for f in forms:
+        st = form_tables(f, md, filings)
+        hook = plugin(f.id).tables if f.id in form_ids() else None
+        out[f.id] = StoreTables(st.form, md, st.records, st.children, filings, hook(md) if hook else {})
+    return out
 
 
 _CACHE: dict[tuple, dict[str, StoreTables]] = {}

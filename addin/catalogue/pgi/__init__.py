@@ -1,5 +1,6 @@
 """Peer Group Information Capture form (seed 002, Appendix F): returned by a provider against a request."""
 from addin.catalogue.pgi.declaration import FORM
+from addin.catalogue.pgi.loop import Loop, request_tables
 from addin.forms.plugin import FormPlugin, Identity
 
 PLUGIN = FormPlugin(
@@ -8,4 +9,8 @@ PLUGIN = FormPlugin(
     identity=Identity(number="request_reference", term_date="date_requested", completed="date_returned"),
     name="PGI form",
     noun="returned PGI",
+    tables=request_tables,
+    filing=Loop,
+    commands="addin.catalogue.pgi.commands",
+    command_name="pgi",
 )

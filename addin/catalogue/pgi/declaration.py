@@ -27,6 +27,8 @@ FORM = Form(
               "choice", required=True,
               choices=("Social care assessment", "Asset Plus", "CSE service assessment", "Other")),
             F("date_requested", "Date requested", "date"),
+            F("return_by", "Please return by", "date", since="2016.2",
+              help="Filled in when SafeContext writes the request."),
             F("date_returned", "Date returned", "date"),
         )),
         Section("Peer relationships", (

@@ -1,5 +1,6 @@
 """Every form has its own tables: referrals become fap_referral_records, referral_<t> fap_referral_<t>,
-the PGI gets pgi_records and pgi_peers, and the filing log names each filing's form.
+the PGI gets pgi_records, pgi_peers and pgi_requests (its request loop), and the filing log names
+each filing's form.
 
 Generic column names replace the FAP ones: referral_key -> record_key, upn_key -> alt_key (a
 form without fallback fields has none, so it may be NULL), and referral_id -> record_id in the
@@ -32,7 +33,8 @@ TYPES = {"bool": sa.Boolean, "date": sa.Date, "text": sa.Text}
 # The PGI (template 2016.2) as declared at this revision, in declaration order: column:type.
 PGI_FIELDS = """
     request_reference:text requester_name:text requester_agency:text provider_name:text provider_agency:text
-    young_person_name:text assessment_type:text date_requested:date date_returned:date aware_of_peers:bool
+    young_person_name:text assessment_type:text date_requested:date return_by:date date_returned:date
+    aware_of_peers:bool
     peer_network:text peer_network_details:text positive_influence:text negative_influence:text
     follows_peers:text leads_peers:text other_information:text
 """
@@ -141,6 +143,31 @@ def upgrade() -> None:
     _records("pgi_records", _spec(PGI_FIELDS))
     for table_id, spec in PGI_TABLES.items():
         _child(f"pgi_{table_id}", "pgi_records", _spec(spec))
+    op.create_table(
+        "pgi_requests",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("reference", sa.String(40), nullable=False),
+        sa.Column("requester_agency", sa.Text(), nullable=True),
+        sa.Column("provider_agency", sa.Text(), nullable=True),
+        sa.Column("assessment_type", sa.Text(), nullable=True),
+        sa.Column("date_requested", sa.Date(), nullable=False),
+        sa.Column("return_by", sa.Date(), nullable=False),
+        sa.Column("term", sa.String(16), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.String(255), nullable=False),
+        sa.Column("record_id", sa.Integer(), nullable=True),
+        sa.Column("returned_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("date_returned", sa.Date(), nullable=True),
+        sa.Column("returned_nothing", sa.Boolean(), nullable=True),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("changed_parts", sa.Text(), nullable=True),
+        sa.Column("change_seen_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("feedback_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("informed", sa.Boolean(), nullable=True),
+        sa.Column("further_actions", sa.Boolean(), nullable=True),
+        sa.Column("further_actions_detail", sa.Text(), nullable=True),
+        sa.UniqueConstraint("reference", name="uq_pgi_requests_reference"),
+    )
 
 
 def downgrade() -> None:
