@@ -156,7 +156,7 @@ def init(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="Where
 @app.command()
 def demo(folder: Path = typer.Argument(Path("safecontext-demo"), metavar="FOLDER", help="Where to write the demo."),
          seed: int = typer.Option(2026, metavar="N", help="Random seed for the synthetic data.")):
-    """Make a synthetic term of forms (fictional people), check them and write the results."""
+    """Make three terms of synthetic forms (fictional people), check and file them, and write the matrices, briefing and PGI tracker."""
     from addin.demo import run_demo
 
     run_demo(folder, seed, out, err)

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import random
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from addin.config import Config, demo_config
@@ -185,10 +186,9 @@ MISTAKES = (_bad_date, _maybe, _bad_upn, _no_school, _attendance, _reversed_excl
             _year_mismatch, _bad_email)
 
 
-def synthetic_pgi(rng: random.Random, on: dt.date, mistake: bool, reference: str = "PGI-0001"):
+def synthetic_pgi(rng: random.Random, on: dt.date, mistake: bool):
     aware = rng.random() < 0.8
-    v = {"request_reference": reference,
-         "requester_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+    v = {"requester_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
          "requester_agency": rng.choice(("Youth offending team", "Children's social care", "CSE service")),
          "provider_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
          "provider_agency": rng.choice(("Education provider (mainstream)", "Education provider (alternative)",
@@ -227,11 +227,57 @@ def write_term(folder: Path, config: Config, rng: random.Random, start: dt.date,
         elif roll < mistake_rate + 0.1:
             _typed_text(values, tables)
         paths.append(fap.save(folder / "fap" / f"referral-{first_number + i:04d}.xlsx", values, tables))
-    for i in range(n_pgi):
-        on = _date_between(rng, start, end)
-        values, tables = synthetic_pgi(rng, on, rng.random() < 0.3, f"PGI-{on:%Y%m}-{first_number + i:04d}")
-        paths.append(pgi.save(folder / "pgi" / f"pgi-{i + 1:03d}.xlsx", values, tables))
     return paths
+
+
+@dataclass
+class PgiDemo:
+    returned: list[Path]          # the providers' returned PGIs, to be filed with the term's batch
+    corrected: Path | None        # a provider's later correction of one of them
+    requests: list[str]           # every request reference, in order
+    open: int                     # requests not returned (by the demo's today)
+
+
+def pgi_requests(folder: Path, config: Config, rng: random.Random, start: dt.date, end: dt.date, n: int,
+                 store: Path) -> PgiDemo:
+    """The PGI loop's first half for a term: n requests recorded (drafts -> PGIs to send), most returned
+    (some late, one 'not aware of peers', some with mistakes), one corrected later."""
+    from addin.catalogue.pgi.loop import make_request
+    from addin.forms.fill import Filler
+    from addin.intake.reader import read_form
+
+    pgi = Filler(get_form("pgi"), config)
+    returned, refs, open_ = [], [], 0
+    request_fields = ("requester_name", "requester_agency", "provider_name", "provider_agency",
+                      "young_person_name", "assessment_type", "date_requested")
+    nothing = None
+    for i in range(n):
+        on = _date_between(rng, start, end)
+        values, tables = synthetic_pgi(rng, on, rng.random() < 0.3)
+        draft = pgi.save(folder / "pgi" / "drafts" / f"request-{i + 1:03d}.xlsx",
+                         {k: values[k] for k in request_fields}, {})
+        done = make_request(draft, config, out=folder / "pgi" / "sent" / f"request-{i + 1:03d}.xlsx", db=str(store),
+                            user="demo.requester")
+        refs.append(done.reference)
+        back = on + dt.timedelta(days=rng.randint(3, 20))  # more than 14 days: returned late
+        if back > end or i % 7 == 6:
+            open_ += 1  # not returned yet
+            continue
+        if nothing is None and not values["aware_of_peers"]:
+            nothing = i
+        values.update(request_reference=done.reference, return_by=done.return_by, date_returned=back)
+        returned.append(pgi.save(folder / "pgi" / "returned" / f"{done.reference}.xlsx", values, tables))
+    corrected = None
+    for path in returned:  # the first complete return with peers is corrected by its provider
+        rec = read_form(path)
+        if rec.raw.get("aware_of_peers") == "Yes" and rec.tables["peers"]:
+            values = {k: v for k, v in rec.raw.items() if v is not None}
+            values["negative_influence"] = "Since the form was returned, the older peer has moved out of the area."
+            peers = [row.raw for row in rec.tables["peers"]][:1]
+            corrected = pgi.save(folder / "pgi" / "corrections" / f"{path.stem} corrected.xlsx", values,
+                                 {"peers": peers})
+            break
+    return PgiDemo(returned, corrected, refs, open_)
 
 
 def demo_terms(today: dt.date, config: Config) -> list[tuple[str, dt.date, dt.date]]:
@@ -258,20 +304,23 @@ def run_demo(folder: Path, seed: int, out, err, today: dt.date | None = None) ->
     config = demo_config()
     rng = random.Random(seed)
     terms = demo_terms(today or dt.date.today(), config)
-    sizes = {0: (95, 0), 1: (105, 0), 2: (120, 15)}  # FAP referrals and PGIs per term, oldest first
+    sizes = {0: (95, 8), 1: (105, 12), 2: (120, 24)}  # FAP referrals and PGI requests per term, oldest first
     store = folder / "demo-store.sqlite"
     if store.exists():
         store.unlink()  # the demo always starts from an empty store
     number = 1
-    latest_results = []
+    latest_results, pgi_loop = [], None
     for i, (term, start, end) in enumerate(terms):
         n_fap, n_pgi = sizes[i]
         forms = folder / "forms" / term
-        out.print(f"{term}: writing {n_fap + n_pgi} synthetic forms (fictional people) in {forms}")
+        out.print(f"{term}: writing {n_fap} synthetic FAP referrals{' (and a correction of one)' if i == len(terms) - 1 else ''}"
+                  f" and {n_pgi} PGI requests (fictional people) in {forms}")
         paths = write_term(forms, config, rng, start, end, n_fap, n_pgi, first_number=number)
         number += n_fap
         if i == len(terms) - 1:
             paths.append(_corrected_copy(forms, paths[0], config))
+        loop = pgi_requests(forms, config, rng, start, end, n_pgi, store) if n_pgi else None
+        paths += loop.returned if loop else []
         with progress_bar(err, len(paths)) as bar:
             task = bar.add_task(f"Checking {term}", total=len(paths))
             results = check_files(paths, config, advance=lambda: bar.advance(task))
@@ -279,6 +328,8 @@ def run_demo(folder: Path, seed: int, out, err, today: dt.date | None = None) ->
         report = file_batch(store, referrals, config)
         out.print(f"  filed {report.count('filed')}, superseded {report.count('superseded')}, "
                   f"refused {report.count('refused')} (forms with errors)")
+        if loop:
+            pgi_loop = _pgi_returns(folder, config, loop, [r for r in results if r.form_id == "pgi"], store, out)
         latest_results = results
     latest = terms[-1][0]
     checked = folder / "checked"
@@ -296,12 +347,45 @@ def run_demo(folder: Path, seed: int, out, err, today: dt.date | None = None) ->
     internal = make_matrix(latest, folder / f"matrix-{latest}-internal.xlsx", config, db=str(store))
     public = make_matrix(latest, folder / f"matrix-{latest}-publishable.xlsx", config, db=str(store), publishable=True)
     briefing = make_briefing(latest, folder / f"briefing-{latest}.docx", config, db=str(store))
+    from addin.catalogue.pgi.tracker import write_tracker
+
+    tracker = write_tracker(folder / "pgi-tracker.xlsx", config, db=str(store), today=today)
     out.print(f"Annotated copies of {latest} forms with problems: {checked}\n"
               f"Every problem as JSON: {report_file}\n"
               f"Store: {store}\n"
               f"Matrix (internal, exact counts): {internal}\n"
               f"Matrix (publishable): {public}\n"
-              f"Briefing for the board: {briefing}")
+              f"Briefing for the board: {briefing}\n"
+              f"PGI feedback letters: {pgi_loop}\n"
+              f"PGI tracker (internal requests, publishable counts): {tracker}")
+
+
+def _pgi_returns(folder: Path, config: Config, loop: PgiDemo, results, store: Path, out) -> Path:
+    """The PGI loop's second half: file the returns against their requests, then a provider's correction,
+    and send feedback on most returns; the folder of feedback letters."""
+    from addin.catalogue.pgi.loop import give_feedback
+    from addin.checks.run import check_files
+    from addin.store import file_batch
+
+    report = file_batch(store, results, config)
+    changed = file_batch(store, check_files([loop.corrected], config), config) if loop.corrected else None
+    letters = folder / "pgi-feedback"
+    letters.mkdir(parents=True, exist_ok=True)
+    filed = [f for f in report.filings if f.outcome == "filed"]
+    fed = 0
+    for k, f in enumerate(filed):
+        if k % 4 == 3:
+            continue  # feedback not yet sent: the tracker lists these
+        fed += 1
+        reference = f.result.values["request_reference"]
+        further = k % 3 == 0
+        give_feedback(reference, config, informed=k % 5 != 4, further_actions=further,
+                      actions="A referral to the CSE service and a safety plan agreed with school" if further else None,
+                      letter=letters / f"{reference} feedback.docx", db=str(store))
+    out.print(f"  PGIs: {len(loop.requests)} requests recorded, {report.count('filed')} returned and filed, "
+              f"{report.count('refused')} refused (forms with errors), {loop.open} not returned yet, "
+              f"{changed.count('superseded') if changed else 0} corrected by its provider; feedback sent on {fed}")
+    return letters
 
 
 def _corrected_copy(forms: Path, first: Path, config: Config) -> Path:

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from addin.config import demo_config
 
 SIZES = {0: 95, 1: 105, 2: 120}  # FAP referrals per term, oldest first (addin.demo.run_demo)
-PGIS = 15                         # in the latest term only
+PGIS = {0: 8, 1: 12, 2: 24}       # PGI requests per term
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +72,12 @@ def test_it_writes_three_terms_of_forms(demo):
         fap = sorted(p.name for p in (folder / "forms" / term / "fap").glob("*.xlsx"))
         corrected = 1 if i == 2 else 0  # the latest term has one corrected copy of its first referral
         assert len(fap) == SIZES[i] + corrected, term
-        pgi = list((folder / "forms" / term / "pgi").glob("*.xlsx")) if (folder / "forms" / term / "pgi").exists() else []
-        assert len(pgi) == (PGIS if i == 2 else 0), term
+        sent = list((folder / "forms" / term / "pgi" / "sent").glob("*.xlsx"))
+        assert len(sent) == PGIS[i], term
+        returned = list((folder / "forms" / term / "pgi" / "returned").glob("*.xlsx"))
+        said = _pgi_counts(_demo_out(demo))[i]
+        assert len(returned) == said["filed"] + said["refused"] and said["recorded"] == PGIS[i]
+        assert said["filed"] + said["refused"] + said["open"] == PGIS[i], term
     assert any(name.endswith("-corrected.xlsx") for name in os.listdir(folder / "forms" / terms[2] / "fap"))
 
 
@@ -88,7 +92,10 @@ def test_validation_report_and_annotated_copies_agree(demo):
     wb = load_workbook(checked[0])
     assert "Checks" in wb.sheetnames
     summary = (folder / "validation-summary.txt").read_text(encoding="utf-8")
-    assert summary.startswith(f"Checked {SIZES[2] + 1 + PGIS} forms: {SIZES[2] + 1} FAP referrals, {PGIS} PGIs.")
+    pgis = _pgi_counts(_demo_out(demo))[2]
+    returned = pgis["filed"] + pgis["refused"]
+    assert summary.startswith(f"Checked {SIZES[2] + 1 + returned} forms: {SIZES[2] + 1} FAP referrals, "
+                              f"{returned} PGIs.")
 
 
 def test_store_holds_what_was_filed(demo):
@@ -101,7 +108,44 @@ def test_store_holds_what_was_filed(demo):
     assert counts[2][1] == 1  # the corrected copy replaced its first version
     st = store_status(str(folder / "demo-store.sqlite"))
     assert [(t["term"], t["records"]) for t in st["forms"][0]["terms"]] == [(t, c[0]) for t, c in zip(terms, counts)]
-    assert st["versions"] == sum(c[0] for c in counts) + 1  # the first version is kept as history
+    fap, pgi = st["forms"]
+    assert fap["versions"] == sum(c[0] for c in counts) + 1  # the first version is kept as history
+    pgis = _pgi_counts(proc.stdout)
+    assert pgi["records"] == sum(c["filed"] for c in pgis)  # every return filed against its request
+    assert pgi["versions"] == pgi["records"] + sum(c["corrected"] for c in pgis)
+
+
+def _demo_out(demo) -> str:
+    return demo[1].stdout
+
+
+def _pgi_counts(out: str) -> list[dict]:
+    keys = ("recorded", "filed", "refused", "open", "corrected", "feedback")
+    pattern = (r"^  PGIs: (\d+) requests recorded, (\d+) returned and filed, (\d+) refused \(forms with errors\), "
+               r"(\d+) not returned yet, (\d+) corrected by its provider; feedback sent on (\d+)$")
+    return [dict(zip(keys, map(int, m))) for m in re.findall(pattern, out, re.M)]
+
+
+def test_the_pgi_tracker_shows_every_request_and_publishes_suppressed_counts(demo):
+    folder, proc, terms = demo
+    pgis = _pgi_counts(proc.stdout)
+    assert len(pgis) == 3
+    wb = load_workbook(folder / "pgi-tracker.xlsx")
+    rows = list(wb["Requests"].iter_rows(min_row=6, values_only=True))
+    assert len(rows) == sum(PGIS.values())
+    status = [r[8] for r in rows]
+    assert status.count("Returned") + status.count("Returned with nothing") == sum(c["filed"] for c in pgis)
+    assert status.count("Open") + status.count("Overdue") == sum(c["open"] + c["refused"] for c in pgis)
+    assert sum(1 for r in rows if r[12] == "Yes") == sum(c["corrected"] for c in pgis)  # changes to acknowledge
+    sent = [r for r in rows if isinstance(r[11], dt.datetime)]
+    assert len(sent) == sum(c["feedback"] for c in pgis)
+    assert len(list((folder / "pgi-feedback").glob("*.docx"))) == len(sent)
+    counts = wb["Counts"]
+    assert [c.value for c in counts[5]][:4] == ["Count", *terms]
+    assert [c.value for c in counts[6]][:4] == ["Requests", 8, 12, 24]
+    assert counts["B7"].value == "–"  # 8 requests: fewer than 20, so headline counts only
+    latest = [counts.cell(row=r, column=4).value for r in range(7, 11)]
+    assert sum(v for v in latest if isinstance(v, int)) <= 24 and all(v == "c" or v == 0 or v >= 5 for v in latest)
 
 
 def _demo_counts(proc) -> list[tuple[int, int, int]]:
@@ -186,7 +230,8 @@ def test_publishable_outputs_hold_no_personal_value(demo):
     personal = _personal_values(sample)
     assert len(personal) > 300
     latest = terms[2]
-    outputs = [folder / f"matrix-{latest}-publishable.xlsx", folder / f"briefing-{latest}.docx"]
+    outputs = [folder / f"matrix-{latest}-publishable.xlsx", folder / f"briefing-{latest}.docx",
+               folder / "pgi-tracker.xlsx"]
     for path in outputs:
         with zipfile.ZipFile(path) as z:
             text = "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()
@@ -195,6 +240,17 @@ def test_publishable_outputs_hold_no_personal_value(demo):
     wb = load_workbook(outputs[0])
     cells = " | ".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
     assert sorted(p for p in personal if p in cells) == []
+    # A feedback letter names its provider and requester (it is a letter to them), never a peer.
+    from addin.intake.reader import read_form
+
+    returned = [read_form(path) for path in (folder / "forms").rglob("pgi/returned/*.xlsx")]
+    staff = {rec.raw[f] for rec in returned for f in ("provider_name", "requester_name")}
+    peers = {row.raw["name"] for rec in returned for row in rec.tables["peers"]} - staff  # random names can meet
+    assert len(peers) > 10
+    for letter in (folder / "pgi-feedback").glob("*.docx"):
+        with zipfile.ZipFile(letter) as z:
+            text = z.read("word/document.xml").decode("utf-8")
+        assert [p for p in peers if p in text] == [], letter.name
 
 
 def test_the_output_names_each_file(demo):
@@ -208,6 +264,8 @@ def test_the_output_names_each_file(demo):
                  f"Store: {folder / 'demo-store.sqlite'}",
                  f"Matrix (internal, exact counts): {folder / f'matrix-{latest}-internal.xlsx'}",
                  f"Matrix (publishable): {folder / f'matrix-{latest}-publishable.xlsx'}",
-                 f"Briefing for the board: {folder / f'briefing-{latest}.docx'}"):
+                 f"Briefing for the board: {folder / f'briefing-{latest}.docx'}",
+                 f"PGI feedback letters: {folder / 'pgi-feedback'}",
+                 f"PGI tracker (internal requests, publishable counts): {folder / 'pgi-tracker.xlsx'}"):
         assert line in out.splitlines(), line
     assert "Traceback" not in proc.stderr

@@ -118,7 +118,7 @@ def counts(df, config) -> tuple[list[str], list[tuple[str, list]], str]:
         ok = not headline_only and int(fed.sum()) >= threshold and (informed == 0 or informed >= threshold) and \
             (int(fed.sum()) - informed == 0 or int(fed.sum()) - informed >= threshold)
         lines.setdefault("Feedback given: information informed the assessment", []).append(
-            share if ok or share == "–" else SUPPRESSED)
+            "–" if headline_only else share if ok or share == "–" else SUPPRESSED)
         if headline_only:
             notes.append(f"{term} had fewer than {minimum} requests, so only the number of requests is published.")
     note = " ".join([symbols_note(threshold), "– = none to count, or not published."] + notes)
