@@ -117,8 +117,8 @@ def test_a_chart_sits_beside_its_table_and_covers_no_cell(which, sheet, title, r
     under = [ws.cell(r, c).coordinate for r in rows for c in cols
              if ws.cell(r, c).value is not None or (r, c) in merged]
     assert under == []  # the symbols note (merged across the page) comes below the chart
-    area = ws.print_area.split("!")[1].replace("$", "")
-    assert column_index_from_string(re.match(r"A1:([A-Z]+)\d+", area).group(1)) >= cols[-1]  # printed whole
+    last_col, last_row = re.match(r"A1:([A-Z]+)(\d+)", ws.print_area.split("!")[1].replace("$", "")).groups()
+    assert column_index_from_string(last_col) >= cols[-1] and int(last_row) >= rows[-1]  # printed whole
 
 
 def test_the_trend_line_is_straight_between_terms(internal):

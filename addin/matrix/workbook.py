@@ -81,7 +81,7 @@ def write(sheets: list[Sheet], path: Path, *, title: str, publishable: bool, sym
         last_col = max(ws.max_column, chart_end[1], title_cols)
         for c in range(2, last_col + 1):
             ws.column_dimensions[get_column_letter(c)].width = _COL_WIDTH
-        ws.print_area = f"A1:{get_column_letter(last_col)}{ws.max_row}"
+        ws.print_area = f"A1:{get_column_letter(last_col)}{max(ws.max_row, chart_end[0])}"
         _print_setup(ws, publishable, authority, term)
         if first_header and len(sheet.blocks) == 1:
             ws.freeze_panes = ws.cell(row=first_header + 1, column=2)
