@@ -278,7 +278,8 @@ def brief(term: Optional[str] = typer.Option(None, "--term", "-t", metavar="TERM
                              compare=compare)
     except (BriefingError, MatrixError, StoreError) as e:
         raise Exit(str(e))
-    out.print(f"Wrote the briefing to {path}")
+    written = f"{output} and {path}" if pdf else f"{path}"
+    out.print(f"Wrote the briefing to {written}")
 
 
 addin_app = typer.Typer(help="The Excel add-in: the SafeContext tab in desktop Excel.", no_args_is_help=True)

@@ -1,9 +1,14 @@
 """How fast `safecontext ingest` files a folder of FAP referrals, and how fast the matrix is built from a big store.
 
     .venv/bin/python bench/ingest_batch.py [--n 1000] [--dir DIR] [--sample 100] [--referrals 100000]
+                                           [--baseline-tree DIR]
 
 Prints, in one run:
   * forms per second for `safecontext ingest DIR --db NEW.sqlite` of N filled forms, a whole process;
+  * `safecontext ingest` of N mixed forms: half of them those FAP referrals, half returned PGIs
+    filed against their requests (recorded in the store first, not timed), beside the N FAP forms;
+    with --baseline-tree (a checkout of an earlier release, e.g. `git worktree add /tmp/sc-rev2
+    97b0e10`, with `validators` linked into its addin/), the N FAP forms filed by that release too;
   * the same for a naive baseline: openpyxl `load_workbook` in full, every field read by its defined
     name, a one-row DataFrame and one pandera call per file, then one INSERT (one transaction) per
     form (on a sample of the forms, the rate extrapolated);
@@ -99,6 +104,59 @@ def generate(folder: Path, n: int, seed: int) -> tuple[list[Path], list[str]]:
     manifest.write_text(json.dumps({**want, "terms": [t for t, _, _ in terms],
                                     "files": [p.name for p in paths]}, indent=1))
     return paths, [t for t, _, _ in terms]
+
+
+def generate_pgis(folder: Path, n: int, seed: int) -> list[Path]:
+    """N valid returned PGIs with references PGI-BENCH-00001 ... (regenerated each run: they are quick)."""
+    from addin.demo import synthetic_pgi
+    from addin.forms.fill import Filler
+
+    shutil.rmtree(folder, ignore_errors=True)
+    rng = random.Random(seed)
+    terms = bench_terms()
+    filler = Filler(get_form("pgi"), demo_config())
+    paths = []
+    for i in range(n):
+        term, start, end = terms[i * len(terms) // n]
+        day = start + dt.timedelta(days=rng.randrange((end - start).days + 1))
+        values, tables = synthetic_pgi(rng, day, False)
+        values["request_reference"] = f"PGI-BENCH-{i + 1:05d}"
+        paths.append(filler.save(folder / f"pgi-{i + 1:05d}.xlsx", values, tables))
+    return paths
+
+
+def record_requests(db: Path, pgis: list[Path]) -> None:
+    """The requests the PGIs answer, inserted in bulk (setup, not timed)."""
+    from addin.checks.run import check_files
+    from addin.store import open_store, store_tables
+    from addin.term import term_of
+
+    config = demo_config()
+    req = store_tables("pgi").own["pgi_requests"]
+    engine = open_store(str(db))
+    now = dt.datetime.now(dt.timezone.utc)
+    rows = []
+    for r in check_files(pgis, config):
+        v = r.values
+        rows.append(dict(reference=v["request_reference"], requester_agency=v["requester_agency"],
+                         provider_agency=v["provider_agency"], assessment_type=v["assessment_type"],
+                         date_requested=v["date_requested"].date(), return_by=v["date_requested"].date(),
+                         term=term_of(v["date_requested"], config), recorded_at=now, recorded_by="bench"))
+    with engine.begin() as conn:
+        conn.execute(req.insert(), rows)
+    engine.dispose()
+
+
+def baseline_ingest(tree: Path, folder: Path, db: Path, cwd: Path) -> float:
+    """`safecontext ingest` of the same folder by an earlier release's code (its checkout on PYTHONPATH)."""
+    env = dict(os.environ, COLUMNS="200", PYTHONPATH=str(tree))
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "addin.cli", "ingest", str(folder), "--db", str(db)], cwd=cwd,
+                          env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"the baseline release's ingest failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    return elapsed
 
 
 def naive(files: list[Path], db: Path) -> float:
@@ -201,6 +259,8 @@ def main(argv=None) -> int:
     ap.add_argument("--sample", type=int, default=100, help="forms the naive baseline reads (default 100)")
     ap.add_argument("--referrals", type=int, default=100_000, help="referrals in the big store (default 100000)")
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--baseline-tree", type=Path, default=None, help="a checkout of an earlier release: its ingest "
+                    "of the same FAP forms is timed too")
     args = ap.parse_args(argv)
 
     files, term_ids = generate(args.dir, args.n, args.seed)
@@ -208,6 +268,16 @@ def main(argv=None) -> int:
     try:
         ingest_s, proc = run_cli(["ingest", str(args.dir), "--db", str(work / "ingest.sqlite")], work)
         filed = next((line for line in proc.stdout.splitlines() if line.startswith("Filed ")), "?")
+        mixed = work / "mixed"
+        mixed.mkdir()
+        pgis = generate_pgis(work / "pgis", len(files) - len(files) // 2, args.seed)
+        for p in files[: len(files) // 2] + pgis:
+            (mixed / p.name).symlink_to(p)
+        record_requests(work / "mixed.sqlite", pgis)
+        mixed_s, mproc = run_cli(["ingest", str(mixed), "--db", str(work / "mixed.sqlite")], work)
+        mixed_filed = next((line for line in mproc.stdout.splitlines() if line.startswith("Filed ")), "?")
+        base_s = baseline_ingest(args.baseline_tree, args.dir, work / "base.sqlite", work) \
+            if args.baseline_tree else None
         sample = files[:: max(1, len(files) // args.sample)][: args.sample]
         naive_s = naive(sample, work / "naive.sqlite")
 
@@ -229,11 +299,16 @@ def main(argv=None) -> int:
 
     print(f"SafeContext ingest and matrix benchmark  ({platform.python_implementation()} "
           f"{platform.python_version()}, {os.cpu_count()} CPUs, {platform.system()})")
-    print(f"forms: {len(files)} valid FAP referrals in {', '.join(term_ids)} ({filed})")
+    print(f"forms: {len(files)} valid FAP referrals in {', '.join(term_ids)} ({filed}); mixed: {mixed_filed}")
     rows = [
         ("what", "items", "seconds", "rate", "target", "result"),
         ("safecontext ingest DIR (whole process)", f"{len(files)}", f"{ingest_s:.2f}", f"{ours_rate:.0f} forms/s",
          f">= {TARGET_RATE} forms/s", verdict(ours_rate >= TARGET_RATE)),
+        ("safecontext ingest DIR, half FAP, half PGI (process)", f"{len(files)}", f"{mixed_s:.2f}",
+         f"{len(files) / mixed_s:.0f} forms/s", "<= FAP only", verdict(mixed_s <= ingest_s * 1.05)),
+        *([("the earlier release's ingest of the FAP forms", f"{len(files)}", f"{base_s:.2f}",
+            f"{len(files) / base_s:.0f} forms/s", "baseline", f"mixed now {base_s / mixed_s:.2f}x")]
+          if base_s else []),
         ("naive: openpyxl full + pandera + INSERT/form", f"{len(sample)}", f"{naive_s:.2f}",
          f"{naive_rate:.1f} forms/s", "baseline", ""),
         ("  naive extrapolated to all forms", f"{len(files)}", f"{len(files) / naive_rate:.1f}", "", "",

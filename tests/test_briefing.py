@@ -307,4 +307,4 @@ def test_pdf_with_libreoffice(fixed, sc, tmp_path):
     proc = sc("brief", "--term", TERM, "-o", "brief.docx", "--pdf", "--db", fixed.store, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "brief.pdf").read_bytes().startswith(b"%PDF")
-    assert proc.stdout.strip() == "Wrote the briefing to brief.pdf"
+    assert proc.stdout.strip() == "Wrote the briefing to brief.docx and brief.pdf"

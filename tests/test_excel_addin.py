@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from hypothesis import given, settings, strategies as st
+from openpyxl import load_workbook
 
 import addin.excel as sc
 from addin.config import demo_text
@@ -415,15 +416,37 @@ def test_a_referral_with_only_queries_is_filed_and_the_queries_are_marked(excel,
     assert book.sheets[REFERRAL].colours()[fap["ward"]] == QUERY_FILL
 
 
-def test_a_pgi_form_is_filed_in_its_own_tables(excel, make_form, user_config, store):
+def test_the_pgi_loop_through_the_buttons(excel, make_form, user_config, store, tmp_path):
+    """A returned PGI with no request is refused; Send PGI request records one and opens the PGI to send;
+    the provider's return is filed against it; the PGI tracker shows it waiting for feedback."""
     from addin.store import load_records
 
-    book = open_form(excel, make_form, "pgi", name="peers")
-    assert sc.file_this_form(book).outcome == "filed"
-    assert last_alert(excel)["prompt"] == "Filed 'peers.xlsx' as a new returned PGI for 2025-spring."
+    stray = open_form(excel, make_form, "pgi", name="stray")
+    assert sc.file_this_form(stray) is None
+    assert last_alert(excel)["prompt"] == (
+        "Not filed: its Request reference PGI-2026-0001 matches no PGI request recorded in this store; check the "
+        "reference with the requester (a PGI is filed against the request it answers).")
+    request = {k: v for k, v in valid_pgi_values().items() if k in (
+        "requester_name", "requester_agency", "provider_name", "provider_agency", "young_person_name",
+        "assessment_type")} | {"date_requested": dt.date(2026, 11, 2)}
+    draft = open_form(excel, make_form, "pgi", values=request, tables={}, name="draft")
+    done = sc.send_pgi_request(draft, folder=tmp_path / "out")
+    assert done.path == tmp_path / "out" / "draft request.xlsx" and done.reference == "PGI-2026-0001"
+    assert last_alert(excel) == {
+        "prompt": f"Recorded request PGI-2026-0001: to be returned by 16/11/2026.\n\nThe PGI to send to the "
+                  f"provider is open: {done.path}", "title": "SafeContext", "mode": "info"}
+    assert str(excel.books.opened[-1].fullname) == str(done.path)
+    answers = valid_pgi_values() | {"date_requested": dt.date(2026, 11, 2), "date_returned": dt.date(2026, 11, 9)}
+    back = open_form(excel, make_form, "pgi", values=answers, tables=valid_pgi_tables(), name="returned")
+    assert sc.file_this_form(back).outcome == "filed"
+    assert last_alert(excel)["prompt"] == "Filed 'returned.xlsx' as a new returned PGI for 2026-autumn."
     filed = load_records(f"sqlite:///{store}", form="pgi")
-    assert list(filed["request_reference"]) == ["PGI-2026-0001"] and list(filed["source_file"]) == ["peers.xlsx"]
-    assert load_records(f"sqlite:///{store}", form="fap-referral").empty
+    assert list(filed["request_reference"]) == ["PGI-2026-0001"] and list(filed["source_file"]) == ["returned.xlsx"]
+    path = sc.pgi_tracker(back, folder=tmp_path / "out", today=dt.date(2026, 11, 20))
+    assert path == tmp_path / "out" / "SafeContext PGI tracker 2026-11-20.xlsx"
+    row = [c.value for c in load_workbook(path)["Requests"][6]]
+    assert row[0] == "PGI-2026-0001" and row[8:11] == ["Returned", None, 7]
+    assert row[14] == "Send feedback ('safecontext pgi feedback')"
 
 
 def test_a_store_that_cannot_be_opened_is_explained(excel, make_form, user_config, tmp_path):

@@ -144,7 +144,7 @@ def test_blank_pgi_asks_for_exactly_the_required_fields(make_form, check):
         "PGI-001 Type of assessment being conducted by requesting organisation (C13): required, but blank; "
         "please fill it in",
         "PGI-001 Are you (the information provider) aware of any peer relationships of the young person "
-        "concerned? (C18): required, but blank; please fill it in",
+        "concerned? (C19): required, but blank; please fill it in",
     ]
 
 

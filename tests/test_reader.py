@@ -248,11 +248,11 @@ def test_multi_line_text_keeps_its_lines(read_fap):
 def test_read_form_gives_raw_values_and_cells(make_form):
     rec = read_form(make_form("pgi", valid_pgi_values(), valid_pgi_tables()))
     assert rec.form.id == "pgi" and rec.version == "2016.2"
-    assert rec.cells["aware_of_peers"] == ("PGI", "C18")
+    assert rec.cells["aware_of_peers"] == ("PGI", "C19")
     assert rec.raw["aware_of_peers"] == "Yes"
     assert [(row.number, row.raw, row.cells) for row in rec.tables["peers"]] == [
-        (1, {"name": "Alex Friend", "setting": "same school"}, {"name": "B24", "setting": "C24"}),
-        (2, {"name": "Billie Friend", "setting": "youth club"}, {"name": "B25", "setting": "C25"}),
+        (1, {"name": "Alex Friend", "setting": "same school"}, {"name": "B25", "setting": "C25"}),
+        (2, {"name": "Billie Friend", "setting": "youth club"}, {"name": "B26", "setting": "C26"}),
     ]
 
 
@@ -272,9 +272,9 @@ def test_rows_users_inserted_in_a_table_are_read(make_form, check, tmp_path):
     wb = load_workbook(src)
     ws = wb["PGI"]
     table = ws.tables["peers"]
-    assert table.ref == "B23:C31"
-    ws["B32"], ws["C32"] = "Casey Ninth", "online"  # a ninth peer, below the eight blank rows
-    table.ref = "B23:C32"
+    assert table.ref == "B24:C32"
+    ws["B33"], ws["C33"] = "Casey Ninth", "online"  # a ninth peer, below the eight blank rows
+    table.ref = "B24:C33"
     wb.save(tmp_path / "grown.xlsx")
     r = check(tmp_path / "grown.xlsx")
     assert [row["name"] for row in r.tables["peers"]] == ["Alex Friend", "Billie Friend", "Casey Ninth"]

@@ -80,7 +80,6 @@ def test_a_template_with_an_unknown_name_inside_a_loop(fixed, cli, tmp_path):
 
 
 @pytest.mark.skipif(soffice_writer() is None, reason="LibreOffice Writer is not installed: --pdf cannot be tried")
-@pytest.mark.xfail(strict=True, reason="needs the two-line change in addin/cli.py brief (print output and path)")
 def test_brief_pdf_says_both_files(fixed, sc, tmp_path):
     proc = sc("brief", "--term", TERM, "-o", "brief.docx", "--pdf", "--db", fixed.store, timeout=300)
     assert proc.returncode == 0, proc.stderr

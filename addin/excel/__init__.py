@@ -11,14 +11,19 @@ from addin.excel.buttons import (FIXED_ENTRY_POINTS, briefing, check_this_form, 
 
 
 def __getattr__(name: str):
-    """new_<form>: the New form entry point of a registered form (made from the registry, not written out)."""
-    from addin.forms import form_ids
+    """new_<form>: the New form entry point of a registered form (made from the registry, not written out);
+    and the entry points of the buttons form packages declare."""
+    from importlib import import_module
 
-    for form_id in form_ids():
+    from addin.forms import plugins
+
+    for form_id, p in plugins().items():
         if name == new_form_entry(form_id):
             run = functools.partial(new_form, form_id=form_id)
             run.is_entry_point = True
             return run
+        if any(entry == name for _, entry, _ in p.ribbon):  # a button the form package declares
+            return getattr(import_module(p.excel), name)
     raise AttributeError(f"module 'addin.excel' has no attribute {name!r}")
 
 

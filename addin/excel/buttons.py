@@ -22,10 +22,12 @@ def new_form_entry(form_id: str) -> str:
 
 
 def entry_points() -> tuple[str, ...]:
-    """Every entry point a button may name: the fixed ones and one New form entry per registered form."""
-    from addin.forms import form_ids
+    """Every entry point a button may name: the fixed ones, one New form entry per registered form, and
+    the buttons form packages declare (their `ribbon`)."""
+    from addin.forms import plugins
 
-    return FIXED_ENTRY_POINTS + tuple(new_form_entry(f) for f in form_ids())
+    return (FIXED_ENTRY_POINTS + tuple(new_form_entry(f) for f in plugins())
+            + tuple(entry for p in plugins().values() for _, entry, _ in p.ribbon))
 _LIST_UP_TO = 8  # messages listed in a message box; the Checks sheet has them all
 
 

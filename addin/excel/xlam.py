@@ -64,9 +64,18 @@ def new_form_buttons() -> tuple[Button, ...]:
                  for p in plugins().values())
 
 
+def package_groups() -> tuple:
+    """A group per form package that declares buttons of its own (e.g. the PGI's request and tracker)."""
+    from addin.forms import plugins
+
+    return tuple((f"sc_{p.store_prefix}", p.name, tuple(Button(f"sc_{entry}", label, entry, "FileNew", tip)
+                                                       for label, entry, tip in p.ribbon))
+                 for p in plugins().values() if p.ribbon)
+
+
 def groups() -> tuple:
-    """The ribbon's groups: This form, New (a menu of the registered forms), Term."""
-    return (GROUPS[0], (NEW_MENU, "New", new_form_buttons()), *GROUPS[1:])
+    """The ribbon's groups: This form, New (a menu of the registered forms), Term, then the packages' own."""
+    return (GROUPS[0], (NEW_MENU, "New", new_form_buttons()), *GROUPS[1:], *package_groups())
 
 
 def buttons() -> list[Button]:

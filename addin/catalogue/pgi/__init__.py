@@ -13,4 +13,9 @@ PLUGIN = FormPlugin(
     filing=Loop,
     commands="addin.catalogue.pgi.commands",
     command_name="pgi",
+    excel="addin.catalogue.pgi.excel",
+    ribbon=(("Send PGI request", "send_pgi_request", "Records the request this PGI's Request section describes "
+             "(a reference and a return-by date) and opens the PGI to send to the provider."),
+            ("PGI tracker", "pgi_tracker", "Writes the tracker of every PGI request: open, overdue, changed, "
+             "feedback to send, and termly counts.")),
 )
