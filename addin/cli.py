@@ -180,6 +180,29 @@ def ingest(paths: List[Path] = typer.Argument(..., metavar="PATH", help="Form wo
     raise typer.Exit(run_ingest(paths, _config(config), out, err, db=db, form=form))
 
 
+@app.command()
+def export(form: str = typer.Argument(..., metavar="FORM", help=FORM_HELP),
+           output: Path = typer.Option(..., "-o", "--output", metavar="FILE", help="The CSV file to write; each "
+                                       "repeating table goes beside it (FILE.<table>.csv)."),
+           term: Optional[List[str]] = typer.Option(None, "--term", "-t", metavar="TERM", help="Only these terms "
+                                                    "(repeat for several; default: every term)."),
+           db: Optional[str] = DbOpt, config: Optional[Path] = ConfigOpt):
+    """Export a form's current records for analysis: personal fields dropped, hashed, or coarsened as declared."""
+    from addin.store.db import StoreError, store_url
+    from addin.store.export import ExportError, export_records
+    from addin.term import TermError, parse_term
+
+    f = _form(form)
+    cfg = _config(config)
+    try:
+        terms = [parse_term(t) for t in term] if term else None
+        written = export_records(store_url(db or cfg.store), f, output, cfg, terms)
+    except (ExportError, StoreError, TermError) as e:
+        raise Exit(str(e))
+    for path, n in written:
+        out.print(f"Wrote {n} row(s) to {path}", markup=False)
+
+
 store_app = typer.Typer(help="The store of filed forms: what is in it, and making a filed version current.",
                         no_args_is_help=True)
 app.add_typer(store_app, name="store")

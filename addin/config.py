@@ -25,6 +25,7 @@ class Config:
     suppression_threshold: int = 5
     minimum_publishable_total: int = 20
     pgi_return_working_days: int = 10
+    analysis_key: str | None = None   # the secret key for hashed fields in exports (safecontext export)
     postcode_lookup: str | None = None
     terms: dict = field(default_factory=dict)
     path: Path | None = None  # the file it came from; None for the built-in demo
@@ -106,6 +107,9 @@ def _parse(text: str, path: Path | None) -> Config:
     days = data.get("pgi_return_working_days", 10)
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
         raise ConfigError(f"{where}: pgi_return_working_days must be a whole number from 1 to 60.")
+    key = data.get("analysis_key")
+    if key is not None and (not isinstance(key, str) or len(key) < 16):
+        raise ConfigError(f"{where}: analysis_key must be a text of at least 16 characters (keep it secret).")
     store = str(data.get("store", "safecontext-store.sqlite"))
     lookup = data.get("postcode_lookup")
     if lookup and path is not None and not Path(lookup).is_absolute():
@@ -122,6 +126,7 @@ def _parse(text: str, path: Path | None) -> Config:
         suppression_threshold=threshold,
         minimum_publishable_total=minimum,
         pgi_return_working_days=days,
+        analysis_key=key,
         postcode_lookup=lookup,
         terms=dict(data.get("terms", {})),
         path=path,

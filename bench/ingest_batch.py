@@ -140,7 +140,7 @@ def record_requests(db: Path, pgis: list[Path]) -> None:
         v = r.values
         rows.append(dict(reference=v["request_reference"], requester_agency=v["requester_agency"],
                          provider_agency=v["provider_agency"], assessment_type=v["assessment_type"],
-                         date_requested=v["date_requested"].date(), return_by=v["date_requested"].date(),
+                         date_requested=v["date_requested"], return_by=v["date_requested"],
                          term=term_of(v["date_requested"], config), recorded_at=now, recorded_by="bench"))
     with engine.begin() as conn:
         conn.execute(req.insert(), rows)

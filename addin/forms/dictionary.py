@@ -18,6 +18,7 @@ def _entry(f: Field, section: str, config: Config, defined_name: str, table: str
         "choices_from": f.choices if isinstance(f.choices, str) else None,
         "required": f.required,
         "personal": f.personal,
+        "leaves": f.leaves,
         "help": f.help,
         "min": f.min,
         "max": f.max,
@@ -36,7 +37,7 @@ def data_dictionary(form: Form, config: Config) -> list[dict]:
                 entries.append({
                     "id": item.id, "label": item.label, "section": section.title, "kind": "table",
                     "type": "table", "choices": [], "choices_from": None, "required": False,
-                    "personal": item.personal, "help": item.help, "min": None, "max": None,
+                    "personal": item.personal, "leaves": None, "help": item.help, "min": None, "max": None,
                     "defined_name": item.id, "columns": [c.id for c in item.columns],
                     "preset_rows": list(item.preset),
                 })

@@ -21,6 +21,12 @@ TYPES = {
     "upn",       # DfE Unique Pupil Number
 }
 
+# What a personal field becomes when data leaves the store for analysis (safecontext export): left
+# out; a keyed hash (HMAC-SHA256 with the configured analysis_key, so records link without the value);
+# its month (a date: 2012-05); its postcode district (the outward code: AB1). Personal fields are
+# dropped unless they say otherwise; other fields leave as they are.
+LEAVES = {"drop": None, "hash": None, "month": {"date"}, "district": {"postcode"}}
+
 # The longest text each type takes (Excel's own cell limit is 32,767 characters).
 MAX_LENGTH = {"text": 500, "longtext": 10_000, "choice": 500, "email": 254, "phone": 40, "postcode": 16,
               "upn": 20}
@@ -43,6 +49,7 @@ class Field:
     max: float | None = None
     max_length: int | None = None       # longest text taken; default by type (MAX_LENGTH)
     since: str | None = None            # the template version that added it (older forms lack its cell)
+    leaves: str | None = None           # personal: what it becomes when data leaves the store (LEAVES)
 
     def __post_init__(self):
         if self.max_length is None and self.type in MAX_LENGTH:
@@ -51,6 +58,13 @@ class Field:
             raise ValueError(f"{self.id}: unknown field type {self.type!r}")
         if _CELL_LIKE.match(self.id):
             raise ValueError(f"{self.id}: looks like a cell reference, Excel would refuse it as a name")
+        if self.leaves is not None and not self.personal:
+            raise ValueError(f"{self.id}: only a personal field says what it becomes when data leaves the store")
+        if self.personal and self.leaves is None:
+            object.__setattr__(self, "leaves", "drop")
+        if self.leaves is not None and (self.leaves not in LEAVES or
+                                        (LEAVES[self.leaves] and self.type not in LEAVES[self.leaves])):
+            raise ValueError(f"{self.id}: a {self.type} field cannot leave the store as {self.leaves!r}")
 
 
 @dataclass(frozen=True)
