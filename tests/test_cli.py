@@ -38,7 +38,7 @@ def test_fields_json_is_the_data_dictionary(sc, config):
     assert [e["id"] for e in entries if e["kind"] == "table"] == [t.id for t in form.tables]
     assert by_id["upn"] | {"help": ""} == {
         "id": "upn", "label": "UPN", "section": "1. Referral & Recommendations", "kind": "field", "type": "upn",
-        "choices": [], "choices_from": None, "required": True, "personal": True, "help": "", "min": None,
+        "choices": [], "choices_from": None, "required": True, "personal": True, "leaves": "hash", "help": "", "min": None,
         "max": None, "defined_name": "upn"}
     assert by_id["school"]["choices"] == list(config.schools) and by_id["school"]["choices_from"] == "schools"
     assert by_id["ward"]["choices"] == list(config.wards)

@@ -1,7 +1,6 @@
 """Check a register (an Excel table, one row per record) row by row, with the same rules as forms."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,13 +23,6 @@ class RowResult(FileResult):
     @property
     def label(self) -> str:
         return f"{self.path} ({self.sheet} row {self.row})"
-
-    @property
-    def content_hash(self) -> str:
-        """sha256 of the row's canonical JSON (its typed values)."""
-        from addin.store.identity import canonical_json
-
-        return hashlib.sha256(canonical_json(self.record.form, self.values, self.tables).encode("utf-8")).hexdigest()
 
 
 @dataclass

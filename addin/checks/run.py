@@ -334,6 +334,8 @@ def _collect(form, schema, frame, results, rules, value_checks, table) -> None:
         f = form[column] if table is None else table[0].column(column)
         (sheet, cell), fid = loc(column)
         if check.endswith("-001"):
+            if table is None and not form.in_version(f, rec.version):
+                continue  # a field its template version does not have (e.g. a 2016.1 PGI's request reference)
             if any(p.cell == cell and p.sheet == sheet for p in res.problems):
                 continue  # already said: what was typed could not be read
             text = f"{at(column)}: required, but blank; please fill it in"

@@ -68,7 +68,9 @@ def source_name(result: FileResult) -> str:
 def content_hash_of(result: FileResult) -> str | None:
     """sha256 of a register row's canonical JSON, or of the file's bytes as the reader read and checked
     them (what was checked is what is filed); read again only when the reader did not get that far."""
-    h = getattr(result, "content_hash", None) or getattr(result.record, "sha256", None)
+    if getattr(result, "row", 0) and result.record is not None:  # a register row: its typed values
+        return record_hash(result.record.form, result.values, result.tables)
+    h = getattr(result.record, "sha256", None)
     if h:
         return h
     try:
