@@ -416,7 +416,7 @@ def test_a_referral_with_only_queries_is_filed_and_the_queries_are_marked(excel,
     assert book.sheets[REFERRAL].colours()[fap["ward"]] == QUERY_FILL
 
 
-def test_the_pgi_loop_through_the_buttons(excel, make_form, user_config, store, tmp_path):
+def test_the_pgi_loop_through_the_buttons(excel, make_form, user_config, store, tmp_path, monkeypatch):
     """A returned PGI with no request is refused; Send PGI request records one and opens the PGI to send;
     the provider's return is filed against it; the PGI tracker shows it waiting for feedback."""
     from addin.store import load_records
@@ -447,6 +447,23 @@ def test_the_pgi_loop_through_the_buttons(excel, make_form, user_config, store, 
     row = [c.value for c in load_workbook(path)["Requests"][6]]
     assert row[0] == "PGI-2026-0001" and row[8:11] == ["Returned", None, 7]
     assert row[14] == "Send feedback ('safecontext pgi feedback')"
+    # Record PGI feedback asks its questions ('maybe' is asked again) and opens the letter.
+    opened = []
+    monkeypatch.setattr(native, "open_document", opened.append)
+    excel.answers = ["maybe", "Yes", "yes", "Referral to the CSE service"]
+    done = sc.pgi_feedback(back, folder=tmp_path / "out")
+    assert [p[0] for p in excel.prompts] == [
+        "Did the information in PGI-2026-0001 inform the assessment? Type Yes or No.",
+        "Did the information in PGI-2026-0001 inform the assessment? Type Yes or No.",
+        "Are further safeguarding actions needed? Type Yes or No.",
+        "Which further safeguarding actions are needed?"]
+    assert opened == [tmp_path / "out" / "PGI feedback PGI-2026-0001.docx"] == [done.letter]
+    from docx import Document
+
+    cells = [[c.text for c in r.cells] for r in Document(done.letter).tables[0].rows]
+    assert cells[1] == ["Are further safeguarding actions needed?", "Yes: Referral to the CSE service"]
+    row = [c.value for c in load_workbook(sc.pgi_tracker(back, folder=tmp_path / "out"))["Requests"][6]]
+    assert row[11] == dt.datetime.combine(dt.date.today(), dt.time()) and row[14] is None
 
 
 def test_a_store_that_cannot_be_opened_is_explained(excel, make_form, user_config, tmp_path):

@@ -40,3 +40,55 @@ def pgi_tracker(book, folder=None, today: dt.date | None = None):
     write_tracker(path, config, today=today)
     book.app.books.open(str(path))
     return path
+
+
+def _yes_no(book, question: str) -> bool | None:
+    """Yes or No typed in answer (asked again once if it is neither); None when cancelled."""
+    from addin.excel import native
+
+    for _ in range(2):
+        answer = native.ask(book.app, f"{question} Type Yes or No.", "SafeContext", "")
+        if answer is None:
+            return None
+        if answer.strip().casefold() in ("yes", "y", "no", "n"):
+            return answer.strip().casefold().startswith("y")
+    raise Refusal(f"'{answer}' is not Yes or No, so no feedback was recorded. Click the button again.")
+
+
+@entry_point
+def pgi_feedback(book, folder=None):
+    """Record PGI feedback: on a returned PGI, ask whether it informed the assessment and what follows,
+    record it and open the letter to the provider in Word."""
+    from addin.catalogue.pgi.loop import RequestError, give_feedback
+    from addin.checks.run import check_files
+    from addin.excel import native
+    from addin.excel.buttons import _config, _form_file, _free_path, _output_folder, _save
+    from addin.store.db import StoreError
+
+    config = _config()
+    path = _form_file(book)
+    _save(book, path)
+    (res,) = check_files([path], config)
+    reference = res.values.get("request_reference") if res.form_id == "pgi" else None
+    if not reference:
+        raise Refusal(f"'{book.name}' is not a returned PGI with a request reference, so there is nothing to give "
+                      "feedback on. Open the provider's returned PGI, then click the button again.")
+    informed = _yes_no(book, f"Did the information in {reference} inform the assessment?")
+    if informed is None:
+        return None
+    further = _yes_no(book, "Are further safeguarding actions needed?")
+    if further is None:
+        return None
+    actions = None
+    if further:
+        actions = native.ask(book.app, "Which further safeguarding actions are needed?", "SafeContext", "")
+        if not actions:
+            return None
+    letter = _free_path(_output_folder(folder), f"PGI feedback {reference}", ".docx")
+    try:
+        done = give_feedback(reference, config, informed=informed, further_actions=further, actions=actions,
+                             letter=letter)
+    except (RequestError, StoreError) as e:
+        raise Refusal(getattr(e, "excel", None) or str(e)) from None
+    native.open_document(done.letter)
+    return done
