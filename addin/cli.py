@@ -9,6 +9,7 @@ from typing import List, Optional
 import typer
 
 from addin.console import SafeConsole
+from addin.options import ConfigOpt, DbOpt
 
 app = typer.Typer(help="SafeContext: check, file and count peer-on-peer abuse referral forms.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -16,8 +17,6 @@ app = typer.Typer(help="SafeContext: check, file and count peer-on-peer abuse re
 out = SafeConsole(highlight=False, soft_wrap=True)
 err = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
 
-ConfigOpt = typer.Option(None, "--config", "-c", metavar="FILE", help="Configuration file (default: $SAFECONTEXT_CONFIG, "
-                         "./safecontext.toml, your user config, else the built-in demo).")
 
 
 class Exit(Exception):
@@ -162,9 +161,6 @@ def demo(folder: Path = typer.Argument(Path("safecontext-demo"), metavar="FOLDER
     run_demo(folder, seed, out, err)
 
 
-DbOpt = typer.Option(None, "--db", metavar="URL", help="The store: a SQLite file or a SQLAlchemy URL such as "
-                     "postgresql+psycopg://user@host/dbname (default: 'store' in the configuration).")
-
 
 @app.command()
 def ingest(paths: List[Path] = typer.Argument(..., metavar="PATH", help="Form workbooks, folders of them, or register "
@@ -246,65 +242,6 @@ def _term_or_current(term, config) -> str:
     return chosen
 
 
-@app.command()
-def matrix(term: Optional[str] = typer.Option(None, "--term", "-t", metavar="TERM", help="Term id like 2026-autumn "
-                                              "(default: the current term)."),
-           output: Path = typer.Option(..., "-o", "--output", metavar="FILE", help="The workbook to write (.xlsx)."),
-           compare: int = typer.Option(2, "--compare", min=0, max=12, metavar="N", help="How many earlier terms to compare with."),
-           publishable: bool = typer.Option(False, "--publishable", help="Suppress small numbers so the matrix "
-                                            "can leave the panel (always used for the board)."),
-           db: Optional[str] = typer.Option(None, "--db", metavar="URL", help="Store: a SQLite file or SQLAlchemy URL "
-                                            "(default: from the configuration)."),
-           config: Optional[Path] = ConfigOpt):
-    """Write the termly data matrix of need from the filed referrals."""
-    from addin.matrix import MatrixError, make_matrix
-    from addin.store import StoreError
-
-    cfg = _config(config)
-    if output.suffix.lower() != ".xlsx":
-        raise Exit(f"{output}: the file name must end in .xlsx.")
-    try:
-        path = make_matrix(_term_or_current(term, cfg), output, cfg, db=db, compare=compare, publishable=publishable)
-    except (MatrixError, StoreError) as e:
-        raise Exit(str(e))
-    out.print(f"Wrote the {'publishable' if publishable else 'internal (exact counts)'} matrix to {path}")
-
-
-@app.command()
-def brief(term: Optional[str] = typer.Option(None, "--term", "-t", metavar="TERM", help="Term id like 2026-autumn "
-                                             "(default: the current term)."),
-          output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help="The Word document to write (.docx)."),
-          template: Optional[Path] = typer.Option(None, "--template", metavar="FILE", help="A Word template of your own "
-                                                  "(default: report_templates/fap_termly_briefing.docx)."),
-          pdf: bool = typer.Option(False, "--pdf", help="Also write a PDF (needs LibreOffice)."),
-          variables: bool = typer.Option(False, "--variables", help="List the variables a template may use."),
-          compare: int = typer.Option(2, "--compare", min=1, max=12, metavar="N", help="How many earlier terms the trend shows."),
-          db: Optional[str] = typer.Option(None, "--db", metavar="URL", help="Store: a SQLite file or SQLAlchemy URL."),
-          config: Optional[Path] = ConfigOpt):
-    """Fill the Word briefing for the safeguarding partnership from the publishable matrix."""
-    from addin.briefing import VARIABLES, BriefingError, make_briefing
-
-    if variables:
-        for name, meaning in VARIABLES.items():
-            out.print(f"{name:18} {meaning}", markup=False)
-        return
-    if output is None:
-        raise Exit("give the document to write with -o FILE.docx (or --variables to list template variables).")
-    if output.suffix.lower() != ".docx":
-        raise Exit(f"{output}: the file name must end in .docx.")
-    from addin.matrix import MatrixError
-    from addin.store import StoreError
-
-    cfg = _config(config)
-    try:
-        path = make_briefing(_term_or_current(term, cfg), output, cfg, db=db, template=template, pdf=pdf,
-                             compare=compare)
-    except (BriefingError, MatrixError, StoreError) as e:
-        raise Exit(str(e))
-    written = f"{output} and {path}" if pdf else f"{path}"
-    out.print(f"Wrote the briefing to {written}")
-
-
 addin_app = typer.Typer(help="The Excel add-in: the SafeContext tab in desktop Excel.", no_args_is_help=True)
 app.add_typer(addin_app, name="addin")
 
@@ -341,14 +278,20 @@ def addin_build(path: Path = typer.Argument(Path("SafeContext.xlam"), metavar="P
 
 
 def _form_commands() -> None:
-    """Each registered form package's own commands (e.g. `safecontext pgi`), from the registry."""
+    """Each registered form package's own commands, from the registry: a group (`safecontext pgi ...`)
+    when it names one, else top-level commands (the FAP referral's `matrix` and `brief`)."""
     from importlib import import_module
 
     from addin.forms import plugins
 
     for p in plugins().values():
-        if p.commands:
-            app.add_typer(import_module(p.commands).app, name=p.command_name)
+        if not p.commands:
+            continue
+        sub = import_module(p.commands).app
+        if p.command_name:
+            app.add_typer(sub, name=p.command_name)
+        else:
+            app.registered_commands.extend(sub.registered_commands)
 
 
 _form_commands()

@@ -294,11 +294,11 @@ def demo_terms(today: dt.date, config: Config) -> list[tuple[str, dt.date, dt.da
 
 def run_demo(folder: Path, seed: int, out, err, today: dt.date | None = None) -> None:
     """Write three terms of forms, check them, file the valid ones, write matrices and the briefing."""
-    from addin.briefing import make_briefing
+    from addin.catalogue.fap_referral.briefing import make_briefing
     from addin.checks.annotate import annotated_copy
     from addin.checks.report import problem_dicts, progress_bar
     from addin.checks.run import check_files
-    from addin.matrix import make_matrix
+    from addin.catalogue.fap_referral.matrix import make_matrix
     from addin.store import file_batch
 
     config = demo_config()

@@ -67,11 +67,11 @@ def naive_rest(rows: list[dict], term: str, out: Path) -> None:
     """From read rows to a rendered briefing: the same matrix, suppression, charts and template."""
     import pandas as pd
 
-    from addin.briefing import context, render
-    from addin.briefing.template_source import TEMPLATE
+    from addin.catalogue.fap_referral.briefing import context, render
+    from addin.catalogue.fap_referral.briefing.template_source import TEMPLATE
     from addin.catalogue.fap_referral.declaration import CONCERNS
-    from addin.matrix.build import POP_CONCERNS, build, trend_table
-    from addin.matrix.publishable import publishable
+    from addin.catalogue.fap_referral.matrix.build import POP_CONCERNS, build, trend_table
+    from addin.catalogue.fap_referral.matrix.publishable import publishable
     from addin.suppression import symbols_note
     from addin.term import previous_terms, term_range
 
@@ -97,9 +97,9 @@ def naive_rest(rows: list[dict], term: str, out: Path) -> None:
 def publishable_before(term: str, config, db: str):
     """The publishable sheets as they were made before the informed-reader check: each table suppressed
     against its totals only (publishable._linked), and the earlier terms' hidden totals likewise."""
-    from addin.matrix import load
-    from addin.matrix.build import build, trend_table
-    from addin.matrix.publishable import _linked
+    from addin.catalogue.fap_referral.matrix import load
+    from addin.catalogue.fap_referral.matrix.build import build, trend_table
+    from addin.catalogue.fap_referral.matrix.publishable import _linked
 
     def built(t):
         _, terms, referrals, agencies, counts, blanks = load(t, config, db)
@@ -114,7 +114,7 @@ def publishable_before(term: str, config, db: str):
 
 def publishable_times(term: str, config, db: str, runs: int) -> tuple[float, float]:
     """Median seconds for the publishable sheets of `term`: (before, now)."""
-    from addin.matrix import matrix_sheets
+    from addin.catalogue.fap_referral.matrix import matrix_sheets
 
     publishable_before(term, config, db)  # warm: imports, first connection
     matrix_sheets(term, config, db, publishable=True)
@@ -140,7 +140,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=2026)
     args = ap.parse_args(argv)
 
-    from addin.briefing import make_briefing
+    from addin.catalogue.fap_referral.briefing import make_briefing
 
     files, _ = generate(args.dir, args.n, args.seed)
     terms = bench_terms()

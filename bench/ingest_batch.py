@@ -230,9 +230,9 @@ def bulk_store(db: Path, n: int, terms: list[tuple[str, dt.date, dt.date]], seed
 def matrix_in_process(db: Path, term: str) -> tuple[float, float, float, float]:
     """(load from the store, build the sheets, disclosure control against the totals only as before the
     informed-reader check, disclosure control as now) in seconds, after a warm-up, in the same run."""
-    from addin.matrix import load
-    from addin.matrix.build import build, trend_table
-    from addin.matrix.publishable import _linked, publishable
+    from addin.catalogue.fap_referral.matrix import load
+    from addin.catalogue.fap_referral.matrix.build import build, trend_table
+    from addin.catalogue.fap_referral.matrix.publishable import _linked, publishable
 
     config = demo_config()
     load(term, config, str(db))  # imports and first connection out of the way

@@ -21,8 +21,8 @@ from docx import Document
 from test_matrix import (A, B, C, D, TERM, Fixed, convert_to_pdf, fixed, fixed_referrals, soffice,  # noqa: F401
                          soffice_writer)
 
-from addin.briefing import MARKING, VARIABLES, make_briefing
-from addin.briefing.template_source import TEMPLATE
+from addin.catalogue.fap_referral.briefing import MARKING, VARIABLES, make_briefing
+from addin.catalogue.fap_referral.briefing.template_source import TEMPLATE
 
 c = "c"
 AUTHORITY = "Ashbridge Borough Council (fictional demo authority)"
@@ -234,8 +234,8 @@ def test_special_characters_come_out_intact(nasty, tmp_path):
     assert [p.text for p in doc.sections[0].footer.paragraphs] == [f"{MARKING} · {NASTY_AUTHORITY}"]
     assert doc.paragraphs[0].text == f"Briefing by {NASTY_AUTHORITY}"
     # a school named in the table, as in a term whose Schools table is published
-    from addin.briefing import context, render
-    from addin.matrix import matrix_sheets
+    from addin.catalogue.fap_referral.briefing import context, render
+    from addin.catalogue.fap_referral.matrix import matrix_sheets
     from addin.suppression import symbols_note
     from addin.term import term_range
 

@@ -85,7 +85,7 @@ def test_export_without_a_key_says_what_to_set(store, tmp_path, filler, cfg, cli
 
 def test_the_matrix_reads_no_personal_value():
     """Its counts come from non-personal fields; free text (personal) only as whether it is filled."""
-    from addin.matrix.build import BOOLEAN_FIELDS, CATEGORY_FIELDS, PRESENCE_FIELDS
+    from addin.catalogue.fap_referral.matrix.build import BOOLEAN_FIELDS, CATEGORY_FIELDS, PRESENCE_FIELDS
 
     form = get_form("fap-referral")
     assert [f for f in CATEGORY_FIELDS + BOOLEAN_FIELDS if form[f].personal] == []

@@ -1,7 +1,7 @@
 """An informed reader attacks the publishable matrix: every "c" must keep at least `threshold` possible values.
 
 The reader here is written from the published labels alone, independently of addin.suppression and
-addin.matrix.informed: it reads the sheets publishable() returns (what the workbook prints), gives every
+addin.catalogue.fap_referral.matrix.informed: it reads the sheets publishable() returns (what the workbook prints), gives every
 number a name (the same name wherever the same number is printed), and knows
 
 - every number shown; every "c" is a whole number >= 1, or >= 0 in a table marked withheld;
@@ -40,8 +40,8 @@ from test_publishable_linked import referral as linked_referral
 from addin.forms import get_form
 from addin.forms.codes import ETHNICITY
 from addin.catalogue.fap_referral.declaration import CONCERNS
-from addin.matrix.build import build, trend_table
-from addin.matrix.publishable import publishable
+from addin.catalogue.fap_referral.matrix.build import build, trend_table
+from addin.catalogue.fap_referral.matrix.publishable import publishable
 
 C = "c"
 LABELS = dict(CONCERNS)
@@ -510,7 +510,7 @@ TWELVE = [
 def test_the_reader_works_out_what_suppression_against_totals_alone_leaves(config):
     """The issue's attack, on the five-referral term published in full with only the totals protecting it
     (the network suppression on its own): nearly every "c" is pinned down."""
-    from addin.matrix.publishable import _linked
+    from addin.catalogue.fap_referral.matrix.publishable import _linked
 
     exact, _ = matrix(config, referrals(FIVE))
     totals_only, _ = _linked(exact, THRESHOLD, None)
@@ -526,10 +526,10 @@ def test_a_five_referral_term_publishes_headline_counts_only_and_says_why(config
     from docx import Document
     from openpyxl import load_workbook
 
-    from addin.briefing import context, render
-    from addin.briefing.template_source import TEMPLATE
-    from addin.matrix.publishable import hidden_numbers
-    from addin.matrix.workbook import write
+    from addin.catalogue.fap_referral.briefing import context, render
+    from addin.catalogue.fap_referral.briefing.template_source import TEMPLATE
+    from addin.catalogue.fap_referral.matrix.publishable import hidden_numbers
+    from addin.catalogue.fap_referral.matrix.workbook import write
     from addin.suppression import symbols_note
     from addin.term import term_range
 
@@ -588,7 +588,7 @@ def test_a_twelve_referral_term_published_in_full_leaves_every_c_wide_enough(con
         "Relationship/domestic abuse": [0] * 8, "Sexual bullying": [C, 0, 0, 0, 0, C, 0, 0],
         "Missing from education": [0, 0, 0, 0, 0, 0, C, 0], "Missing from home": [C, 0, 0, 0, 0, 0, 0, C]}
     assert by["Trend"].blocks[0].counts.loc[TERM].tolist() == [12, 9, C, C, C, C, 0, C, C, C, C]
-    from addin.matrix.publishable import _linked
+    from addin.catalogue.fap_referral.matrix.publishable import _linked
 
     totals_only, _ = _linked(exact, THRESHOLD, None)
     assert len(exposed(exact, totals_only)) == 77  # what the network suppression alone would have left

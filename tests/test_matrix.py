@@ -286,7 +286,7 @@ def fixed(tmp_path_factory, config) -> Fixed:
 
 
 def _matrix(fixed, tmp_path_factory, publishable: bool, term: str = TERM) -> Path:
-    from addin.matrix import make_matrix
+    from addin.catalogue.fap_referral.matrix import make_matrix
 
     key = ("matrix", publishable, term)
     if key not in _CACHE:
@@ -630,7 +630,7 @@ def test_workbook_has_charts_heat_map_and_tables(internal):
 # --- the publishable matrix -------------------------------------------------------------------------
 
 c = "c"
-# What the informed reader check (addin.matrix.informed) leaves of the fixed set.  Against the totals
+# What the informed reader check (addin.catalogue.fap_referral.matrix.informed) leaves of the fixed set.  Against the totals
 # alone the tables below were published with secondary "c"s; against a reader who also knows that a
 # concern count is at most its row's "any concern" count, at most its referrals, and so on, most of
 # them could be narrowed to fewer than five values, so more is hidden and some tables are withheld.
@@ -696,7 +696,7 @@ def test_publishable_by_concern_blocks(public):
 
 
 def test_publishable_withholds_the_tables_it_could_not_protect(fixed, tmp_path_factory):
-    from addin.matrix import matrix_sheets
+    from addin.catalogue.fap_referral.matrix import matrix_sheets
 
     pub, _ = matrix_sheets(TERM, fixed.config, db=str(fixed.store), publishable=True)
     assert [b.title for s in pub for b in s.blocks if b.withheld] == PUB_WITHHELD
@@ -761,8 +761,8 @@ def test_the_informed_reader_narrows_no_c(fixed):
     """The attack of test_informed_reader, on the fixed set's publishable matrix as made from the store."""
     from test_informed_reader import exposed
 
-    from addin.matrix import load, matrix_sheets
-    from addin.matrix.build import build, trend_table
+    from addin.catalogue.fap_referral.matrix import load, matrix_sheets
+    from addin.catalogue.fap_referral.matrix.build import build, trend_table
 
     term, _, referrals, agencies, counts, blanks = load(TERM, fixed.config, str(fixed.store))
     exact = build(referrals, term, trend_table(counts), fixed.config, agencies, blanks)
@@ -893,7 +893,7 @@ def test_bad_input_gives_one_clear_line(fixed, cli, tmp_path):
                       "has 2025-autumn, 2026-spring). File some with 'safecontext ingest', or choose another --term.")
     missing = tmp_path / "nowhere.sqlite"
     assert _one_line_error(*cli("matrix", "--term", TERM, "-o", out, "--db", missing)) == (
-        f"safecontext: there is no store at {missing}: nothing has been filed there yet. File referrals with "
+        f"safecontext: there is no store at {missing}: nothing has been filed there yet. File forms with "
         "'safecontext ingest', or give the right --db.")
     assert not missing.exists()
     assert _one_line_error(*cli("matrix", "--term", TERM, "-o", tmp_path / "matrix.csv", "--db", db)) == (

@@ -157,3 +157,26 @@ def test_reading_knows_no_rules_and_no_stage_imports_a_higher_one():
             higher = sorted(m for m in names for s in stages[i + 1:]
                             if m.startswith(f"addin.{s}") and m != "addin.checks.problems")
             assert higher == [], (path, higher)
+
+
+def test_the_generic_stages_name_no_form():
+    """Only the registry names the form packages (and the frozen migrations the tables they once had)."""
+    import ast
+    import re
+
+    from addin.forms import form_ids
+
+    ids = re.compile(r"\b(" + "|".join(re.escape(i) for i in form_ids()) + r"|fap_referral|pgi_\w+)\b")
+    generic = [p for d in ("forms", "intake", "checks", "store", "suppression", "excel")
+               for p in (ROOT / "addin" / d).rglob("*.py")] + [ROOT / "addin" / "cli.py", ROOT / "addin" / "term.py"]
+    generic += [ROOT / "validators" / "common.py", ROOT / "validators" / "__init__.py"]
+    for path in generic:
+        if path.name == "registry.py" or "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                      if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef)) and n.body
+                      and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        named = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                 and id(n) not in docstrings and ids.search(n.value)]
+        assert named == [], (path, named)

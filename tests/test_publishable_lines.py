@@ -1,8 +1,8 @@
 """Summary lines of the publishable matrix: what is hidden, and what is not hidden needlessly."""
 import pandas as pd
 
-from addin.matrix.build import ANY, REFERRALS, Block, Sheet
-from addin.matrix.publishable import publishable
+from addin.catalogue.fap_referral.matrix.build import ANY, REFERRALS, Block, Sheet
+from addin.catalogue.fap_referral.matrix.publishable import publishable
 
 
 def _summary(lines, concerns):
@@ -36,7 +36,7 @@ def test_most_common_concerns_are_ranked_among_the_counts_shown():
                               "Open to children's social care": 30})
     (summary,) = publishable(sheets, 5, {})
     assert summary.lines == lines[:4] + [("Schools with referrals", 6)]
-    from addin.matrix.publishable import _ranking
+    from addin.catalogue.fap_referral.matrix.publishable import _ranking
 
     hidden = sheets[0].blocks[0].counts.astype(object)
     hidden.loc["Gangs", REFERRALS] = "c"

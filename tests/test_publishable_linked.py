@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from addin.forms import get_form
 from addin.forms.codes import ETHNICITY
 from addin.catalogue.fap_referral.declaration import CONCERNS
-from addin.matrix.build import ANY, POP_CONCERNS, REFERRALS, build, trend_table
-from addin.matrix.publishable import is_headline, publishable
+from addin.catalogue.fap_referral.matrix.build import ANY, POP_CONCERNS, REFERRALS, build, trend_table
+from addin.catalogue.fap_referral.matrix.publishable import is_headline, publishable
 
 FORM = get_form("fap-referral")
 SCHOOLS = ["Ashbridge Academy", "Kingsmead Academy", "Elmstead Community College"]
@@ -123,7 +123,7 @@ def test_a_total_one_block_must_hide_is_hidden_on_every_sheet(config):
     """Five harmful sexual behaviour referrals, one in each year group: shown as 5 anywhere, the
     Year group block's five "c"s would each be exactly 1. So the 5 is hidden everywhere.  (So is CSE's
     20: every referral has CSE, so with 20 shown the 5 referrals with both, on the co-occurrence table,
-    would be all those with harmful sexual behaviour; addin.matrix.informed.)"""
+    would be all those with harmful sexual behaviour; addin.catalogue.fap_referral.matrix.informed.)"""
     hsb = list(CONCERNS).index("concern_hsb")
     cse = list(CONCERNS).index("concern_cse")
 
@@ -171,7 +171,7 @@ def test_the_matrix_from_the_store_hides_what_the_earlier_terms_own_matrix_hid(c
 
     from addin.checks.run import check_files
     from addin.forms.fill import Filler
-    from addin.matrix import matrix_sheets
+    from addin.catalogue.fap_referral.matrix import matrix_sheets
     from addin.store import file_batch
     from addin.validators.common import with_check_letter
     from addin.validators.fap_referral import expected_year_group
@@ -250,7 +250,7 @@ def test_a_combination_that_would_give_a_small_count_away_is_pooled(config):
     """Harmful sexual behaviour: 8 referrals, 5 with it alone; showing that 5 would say 3 have it with
     another concern. So "Harmful sexual behaviour" alone joins the pool; so does "Gangs" alone (7 of
     10, which would say 3 have gangs with another concern). And "CSE" alone (6) too: beside it, the pool
-    of 15 with the totals 8 and 10 would say that 8 + 10 - 15 = 3 have both (addin.matrix.informed)."""
+    of 15 with the totals 8 and 10 would say that 8 + 10 - 15 = 3 have both (addin.catalogue.fap_referral.matrix.informed)."""
     def ticks(*ids):
         return [c in ids for c in CONCERNS]
 

@@ -19,9 +19,9 @@ from test_briefing import briefing  # noqa: F401
 from test_matrix import (TERM, convert_to_pdf, fixed, fixed_referrals, internal, public, soffice,  # noqa: F401
                          soffice_writer)
 
-from addin.briefing import _change_cell, symbols_words
-from addin.matrix.build import Sheet
-from addin.matrix.workbook import write
+from addin.catalogue.fap_referral.briefing import _change_cell, symbols_words
+from addin.catalogue.fap_referral.matrix.build import Sheet
+from addin.catalogue.fap_referral.matrix.workbook import write
 
 AUTHORITY = "Ashbridge Borough Council (fictional demo authority)"
 EMU_PER_CM = 360_000

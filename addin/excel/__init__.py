@@ -6,8 +6,8 @@ Each registered form has a New form entry point, new_<form id with _ for ->: sc.
 """
 import functools
 
-from addin.excel.buttons import (FIXED_ENTRY_POINTS, briefing, check_this_form, entry_points, file_this_form,
-                                 new_form, new_form_entry, termly_matrix)
+from addin.excel.buttons import (FIXED_ENTRY_POINTS, check_this_form, entry_points, file_this_form, new_form,
+                                 new_form_entry)
 
 
 def __getattr__(name: str):
@@ -22,10 +22,9 @@ def __getattr__(name: str):
             run = functools.partial(new_form, form_id=form_id)
             run.is_entry_point = True
             return run
-        if any(entry == name for _, entry, _ in p.ribbon):  # a button the form package declares
+        if any(r[1] == name for r in p.ribbon):  # a button the form package declares
             return getattr(import_module(p.excel), name)
     raise AttributeError(f"module 'addin.excel' has no attribute {name!r}")
 
 
-__all__ = ["FIXED_ENTRY_POINTS", "briefing", "check_this_form", "entry_points", "file_this_form", "new_form",
-           "termly_matrix"]
+__all__ = ["FIXED_ENTRY_POINTS", "check_this_form", "entry_points", "file_this_form", "new_form"]

@@ -13,7 +13,7 @@ from addin.checks.problems import ERROR, RuleError
 from addin.excel import marks, native
 from addin.excel.friendly import Refusal, entry_point, show
 
-FIXED_ENTRY_POINTS = ("check_this_form", "file_this_form", "termly_matrix", "briefing")
+FIXED_ENTRY_POINTS = ("check_this_form", "file_this_form")
 
 
 def new_form_entry(form_id: str) -> str:
@@ -27,7 +27,7 @@ def entry_points() -> tuple[str, ...]:
     from addin.forms import plugins
 
     return (FIXED_ENTRY_POINTS + tuple(new_form_entry(f) for f in plugins())
-            + tuple(entry for p in plugins().values() for _, entry, _ in p.ribbon))
+            + tuple(r[1] for p in plugins().values() for r in p.ribbon))
 _LIST_UP_TO = 8  # messages listed in a message box; the Checks sheet has them all
 
 
@@ -242,46 +242,3 @@ def new_form(book, form_id: str, folder=None, today: dt.date | None = None):
     path = _free_path(_output_folder(folder), f"{p.name} {(today or dt.date.today()).isoformat()}", ".xlsx")
     write_blank(p.form, path, config)
     return book.app.books.open(str(path))
-
-
-def _term(book, config, term: str | None, what: str, today: dt.date | None) -> str | None:
-    """The term given, else asked for (the current term offered); None if the user cancelled."""
-    from addin.term import current_term, parse_term
-
-    if term is None:
-        default = current_term(today, config)
-        term = native.ask(book.app, f"Which term should the {what} cover? Type it like {default} "
-                                    "(autumn, spring or summer).", "SafeContext", default)
-        if not term:
-            return None
-    return parse_term(term)
-
-
-@entry_point
-def termly_matrix(book, term: str | None = None, folder=None, today: dt.date | None = None):
-    """Termly matrix: ask for the term, write the data matrix of need from the store, open it in Excel."""
-    from addin.matrix import make_matrix
-
-    config = _config()
-    term = _term(book, config, term, "termly matrix", today)
-    if term is None:
-        return None
-    path = _free_path(_output_folder(folder), f"SafeContext matrix {term} (internal)", ".xlsx")
-    make_matrix(term, path, config)
-    book.app.books.open(str(path))
-    return path
-
-
-@entry_point
-def briefing(book, term: str | None = None, folder=None, today: dt.date | None = None):
-    """Briefing: ask for the term, fill the Word briefing for the partnership, open it in Word."""
-    from addin.briefing import make_briefing
-
-    config = _config()
-    term = _term(book, config, term, "briefing", today)
-    if term is None:
-        return None
-    path = _free_path(_output_folder(folder), f"SafeContext briefing {term}", ".docx")
-    make_briefing(term, path, config)
-    native.open_document(path)
-    return path

@@ -44,12 +44,6 @@ GROUPS = (
                "Saves and checks this form, then files it in the SafeContext store. A form "
                "with errors is not filed."),
     )),
-    ("scTerm", "Term", (
-        Button("scMatrix", "Termly matrix", "termly_matrix", "RecurrenceEdit",
-               "Asks for the term, makes the termly data matrix of need from the store and opens it."),
-        Button("scBriefing", "Briefing", "briefing", "FilePrintPreview",
-               "Asks for the term, makes the Word briefing for the safeguarding partnership and opens it."),
-    )),
 )
 NEW_MENU = "scNew"  # the group whose buttons sit in one "New form" drop-down menu
 
@@ -68,14 +62,14 @@ def package_groups() -> tuple:
     """A group per form package that declares buttons of its own (e.g. the PGI's request and tracker)."""
     from addin.forms import plugins
 
-    return tuple((f"sc_{p.store_prefix}", p.name, tuple(Button(f"sc_{entry}", label, entry, "FileNew", tip)
-                                                       for label, entry, tip in p.ribbon))
+    return tuple((f"sc_{p.store_prefix}", p.name, tuple(Button(f"sc_{r[1]}", r[0], r[1], r[3] if len(r) > 3 else
+                                                              "FileNew", r[2]) for r in p.ribbon))
                  for p in plugins().values() if p.ribbon)
 
 
 def groups() -> tuple:
-    """The ribbon's groups: This form, New (a menu of the registered forms), Term, then the packages' own."""
-    return (GROUPS[0], (NEW_MENU, "New", new_form_buttons()), *GROUPS[1:], *package_groups())
+    """The ribbon's groups: This form, New (a menu of the registered forms), then each package's own."""
+    return (*GROUPS, (NEW_MENU, "New", new_form_buttons()), *package_groups())
 
 
 def buttons() -> list[Button]:

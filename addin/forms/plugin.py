@@ -38,7 +38,7 @@ class FormPlugin:
     filing: object | None = None     # refuse(conn, tables, values) -> reason | None; filed(conn, tables, item, ctx)
     commands: str | None = None      # a module whose `app` (typer) is added as `safecontext <command_name>`
     command_name: str | None = None
-    ribbon: tuple = ()               # (label, entry point in `excel`, tip) buttons of its own on the ribbon
+    ribbon: tuple = ()               # (label, entry point in `excel`, tip[, imageMso]): its own ribbon buttons
     excel: str | None = None         # the module holding those entry points
 
     @property

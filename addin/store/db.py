@@ -105,8 +105,8 @@ def connect(target, create: bool = True) -> Engine:
                 path = Path(db)
                 if not create and not path.exists():
                     what = f"there is no store at {path}: nothing has been filed there yet"
-                    raise StoreError(what + ". File referrals with 'safecontext ingest', or give the right --db.",
-                                     excel=what + ". File referrals with the 'File this form' button first; if "
+                    raise StoreError(what + ". File forms with 'safecontext ingest', or give the right --db.",
+                                     excel=what + ". File forms with the 'File this form' button first; if "
                                                   "they were filed elsewhere, ask your SafeContext administrator "
                                                   "to check the store in the configuration.")
                 if not path.parent.is_dir():

@@ -32,7 +32,7 @@ Rules (design principle 8):
   published numbers, the additive totals and "c" >= 1, at least two values are possible.
 - Forced: a count named in `hide_cells`, `hide_row_totals`, `hide_col_totals`, `hide_grand_total`
   (or `hide`/`hide_total` for a series) is hidden and protected like a primary one whatever its
-  size: a number another published table had to hide (addin.matrix.publishable links them).
+  size: a number another published table had to hide (addin.catalogue.fap_referral.matrix.publishable links them).
 - Percentages come from the exact counts and are "c" where the count is suppressed, or where
   the count is non-zero and its denominator is suppressed.
 
@@ -41,7 +41,7 @@ threshold), and inequalities such as "a concern count is at most its row's refer
 are reader.py's: `Knowledge` holds every published number, the additive totals and such
 inequalities as linear relations, and `narrow(knowledge, threshold)` gives each "c" whose
 whole-number range, worked out by linear and integer programming (scipy, imported only there),
-spans fewer than `threshold` values.  addin.matrix.informed builds that knowledge for the
+spans fewer than `threshold` values.  addin.catalogue.fap_referral.matrix.informed builds that knowledge for the
 publishable matrix and hides more until there is none.
 """
 from __future__ import annotations

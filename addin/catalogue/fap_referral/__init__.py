@@ -12,4 +12,10 @@ PLUGIN = FormPlugin(
     name="FAP referral",
     noun="referral",
     registers=True,
+    commands="addin.catalogue.fap_referral.commands",  # matrix and brief, as top-level commands
+    excel="addin.catalogue.fap_referral.excel",
+    ribbon=(("Termly matrix", "termly_matrix", "Asks for the term, makes the termly data matrix of need from the "
+             "store and opens it.", "RecurrenceEdit"),
+            ("Briefing", "briefing", "Asks for the term, makes the Word briefing for the safeguarding partnership "
+             "and opens it.", "FilePrintPreview")),
 )

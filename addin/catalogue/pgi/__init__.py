@@ -17,7 +17,8 @@ PLUGIN = FormPlugin(
     ribbon=(("Send PGI request", "send_pgi_request", "Records the request this PGI's Request section describes "
              "(a reference and a return-by date) and opens the PGI to send to the provider."),
             ("Record PGI feedback", "pgi_feedback", "On a returned PGI: asks whether it informed the assessment "
-             "and which safeguarding actions follow, records it and opens the letter to the provider."),
+             "and which safeguarding actions follow, records it and opens the letter to the provider.",
+             "FilePrintPreview"),
             ("PGI tracker", "pgi_tracker", "Writes the tracker of every PGI request: open, overdue, changed, "
-             "feedback to send, and termly counts.")),
+             "feedback to send, and termly counts.", "RecurrenceEdit")),
 )

@@ -7,10 +7,10 @@ from typing import Optional
 
 import typer
 
+from addin.options import ConfigOpt, DbOpt
+
 app = typer.Typer(help="The PGI request, return and feedback loop: send a request, record feedback, track them.",
                   no_args_is_help=True)
-DbOpt = typer.Option(None, "--db", metavar="URL", help="The store (default: 'store' in the configuration).")
-ConfigOpt = typer.Option(None, "--config", "-c", metavar="FILE", help="Configuration file.")
 
 
 def _yes_no(value: str, option: str) -> bool:

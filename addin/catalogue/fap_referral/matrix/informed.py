@@ -67,10 +67,10 @@ from itertools import combinations
 
 from addin.forms import get_form
 from addin.catalogue.fap_referral.declaration import CONCERNS
-from addin.matrix.build import AGENCIES, CONTEXT_ROWS, POP_CONCERNS, Block, Sheet, optional_fields
-from addin.matrix.labels import ALL_REFERRALS, ANY, NOT_RECORDED, REFERRALS
-from addin.matrix.publishable import OTHER_COMBINATIONS as OTHER
-from addin.matrix.publishable import QUERIES, TWO, _line_key, _shared
+from addin.catalogue.fap_referral.matrix.build import AGENCIES, CONTEXT_ROWS, POP_CONCERNS, Block, Sheet, optional_fields
+from addin.catalogue.fap_referral.matrix.labels import ALL_REFERRALS, ANY, NOT_RECORDED, REFERRALS
+from addin.catalogue.fap_referral.matrix.publishable import OTHER_COMBINATIONS as OTHER
+from addin.catalogue.fap_referral.matrix.publishable import QUERIES, TWO, _line_key, _shared
 from addin.suppression import SUPPRESSED
 from addin.suppression.reader import Knowledge, narrow, probe
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from addin.catalogue.fap_referral.declaration import CONCERNS, FORM
 from addin.forms.codes import ETHNICITY_GROUPS, ethnicity_group
-from addin.matrix.labels import ALL_REFERRALS, ANY, NOT_RECORDED, REFERRALS
+from addin.catalogue.fap_referral.matrix.labels import ALL_REFERRALS, ANY, NOT_RECORDED, REFERRALS
 from addin.term import term_key
 
 POP_CONCERNS = [c for c in CONCERNS if c.startswith("concern_")]  # the eight peer-on-peer abuse ticks

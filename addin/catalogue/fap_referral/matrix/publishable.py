@@ -6,8 +6,8 @@ from itertools import combinations
 import pandas as pd
 
 from addin.catalogue.fap_referral.declaration import CONCERNS
-from addin.matrix.build import Block, Sheet
-from addin.matrix.labels import ALL_REFERRALS, ANY, REFERRALS
+from addin.catalogue.fap_referral.matrix.build import Block, Sheet
+from addin.catalogue.fap_referral.matrix.labels import ALL_REFERRALS, ANY, REFERRALS
 from addin.suppression import SUPPRESSED, suppress_series, suppress_table
 
 SUMMARY, OVERLAPS, TREND, CONTEXTS = "Summary", "Overlaps", "Trend", "Contexts"
@@ -45,7 +45,7 @@ def publishable(sheets: list[Sheet], threshold: int, earlier: dict[str, set[str]
 
     Then the whole matrix is checked against a reader who also knows how its numbers relate (a
     concern count is at most its row's "any concern" count, which is at most its referrals, and the
-    rest listed in addin.matrix.informed): more is hidden, combinations pooled or tables withheld
+    rest listed in addin.catalogue.fap_referral.matrix.informed): more is hidden, combinations pooled or tables withheld
     until every "c" could be at least `threshold` different values.
 
     A term with fewer than `minimum_total` referrals publishes headline counts only (headline()),
@@ -94,7 +94,7 @@ def is_headline(sheets: list[Sheet]) -> bool:
 
 def _protected(sheets, threshold, earlier, minimum_total, keys_only=False):
     """(published sheets, keys hidden); with `keys_only`, (None, keys hidden)."""
-    from addin.matrix import informed
+    from addin.catalogue.fap_referral.matrix import informed
 
     n = referrals(sheets)
     # what headline counts only leave hidden of the term's own totals: all but the number of referrals
@@ -216,7 +216,7 @@ def _blanks(b: Block, threshold: int, filed) -> Block:
     The fields are the ones most often blank, listed in form order: ranked by their counts, a "c"
     between 24 and 22 would be 22 to 24 (23 if the ranking's ties follow the form), whatever is hidden.
     """
-    from addin.matrix.build import _labels, optional_fields
+    from addin.catalogue.fap_referral.matrix.build import _labels, optional_fields
 
     def shown(v):
         v = int(v)

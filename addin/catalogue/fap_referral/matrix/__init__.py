@@ -43,7 +43,7 @@ def load(term: str, config, db: str | None = None, compare: int = 2):
     Returns (term, trend terms, the term's referrals (only the columns counted; free text only as
     filled/blank), their other-agency rows, per-term counts, blank counts per optional field).
     """
-    from addin.matrix.build import (BOOLEAN_FIELDS, CATEGORY_FIELDS, FORM_ID, POP_CONCERNS, PRESENCE_FIELDS,
+    from addin.catalogue.fap_referral.matrix.build import (BOOLEAN_FIELDS, CATEGORY_FIELDS, FORM_ID, POP_CONCERNS, PRESENCE_FIELDS,
                                     optional_fields)
     from addin.catalogue.fap_referral.declaration import CONCERNS
     from addin.store import blank_counts, load_current_columns, load_table_rows, term_counts
@@ -62,8 +62,8 @@ def load(term: str, config, db: str | None = None, compare: int = 2):
 
 def matrix_sheets(term: str, config, db: str | None = None, compare: int = 2, publishable: bool = False):
     """The matrix as sheets of blocks, exact or after disclosure control."""
-    from addin.matrix.build import build, trend_table
-    from addin.matrix.publishable import publishable as make_publishable
+    from addin.catalogue.fap_referral.matrix.build import build, trend_table
+    from addin.catalogue.fap_referral.matrix.publishable import publishable as make_publishable
 
     term, terms, referrals, agencies, counts, blanks = load(term, config, db, compare)
     if referrals.empty:
@@ -84,8 +84,8 @@ def matrix_sheets(term: str, config, db: str | None = None, compare: int = 2, pu
 def earlier_hidden(term: str, config, db: str | None, compare: int) -> set[str]:
     """The totals an earlier term's own publishable matrix hides (from the store as it is now), so this
     term's Trend and summary lines do not show what that matrix hid."""
-    from addin.matrix.build import build, trend_table
-    from addin.matrix.publishable import hidden_numbers
+    from addin.catalogue.fap_referral.matrix.build import build, trend_table
+    from addin.catalogue.fap_referral.matrix.publishable import hidden_numbers
 
     _, _, referrals, agencies, counts, blanks = load(term, config, db, compare)
     return hidden_numbers(build(referrals, term, trend_table(counts), config, agencies, blanks),
@@ -95,7 +95,7 @@ def earlier_hidden(term: str, config, db: str | None, compare: int) -> set[str]:
 def make_matrix(term: str, out: Path, config, db: str | None = None, compare: int = 2,
                 publishable: bool = False) -> Path:
     """Write the matrix workbook for `term` to `out`."""
-    from addin.matrix.workbook import write
+    from addin.catalogue.fap_referral.matrix.workbook import write
     from addin.suppression import symbols_note
 
     out = Path(out)

@@ -11,15 +11,15 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from addin.briefing.template_source import TEMPLATE
+from addin.catalogue.fap_referral.briefing.template_source import TEMPLATE
 from addin.errors import UserError
 from typing import TYPE_CHECKING
 
-from addin.matrix import MARKING, check_output, save_error
-from addin.matrix.labels import ALL_REFERRALS, ANY, REFERRALS
+from addin.catalogue.fap_referral.matrix import MARKING, check_output, save_error
+from addin.catalogue.fap_referral.matrix.labels import ALL_REFERRALS, ANY, REFERRALS
 
 if TYPE_CHECKING:  # pandas stays unloaded until a briefing is actually made
-    from addin.matrix.build import Sheet
+    from addin.catalogue.fap_referral.matrix.build import Sheet
 
 BOARD = "the local safeguarding children partnership"
 
@@ -98,7 +98,7 @@ def _pooled_rows(block, threshold: int, label: str) -> list[dict]:
 def context(pub: list[Sheet], term: str, term_dates: tuple[dt.date, dt.date], config, threshold: int,
             symbols: str, chart_dir: Path) -> dict:
     """Every variable of the template, from publishable sheets only."""
-    from addin.matrix.publishable import HEADLINE
+    from addin.catalogue.fap_referral.matrix.publishable import HEADLINE
 
     lines = dict(_sheet(pub, "Summary").lines)
     if HEADLINE in lines:
@@ -157,7 +157,7 @@ def context(pub: list[Sheet], term: str, term_dates: tuple[dt.date, dt.date], co
     blank_fields = [f"{k} ({v})" for k, v in blanks][:5]
     if blank_fields:
         data_quality.append("Fields most often left blank: " + "; ".join(blank_fields) + ".")
-    from addin.briefing.charts import concerns_chart, trend_chart
+    from addin.catalogue.fap_referral.briefing.charts import concerns_chart, trend_chart
 
     return {
         "marking": MARKING, "board": BOARD, "authority": config.authority, "term": term,
@@ -187,7 +187,7 @@ METHODOLOGY = ("Counts of Fair Access Panel referrals filed in SafeContext whose
 def _headline_context(lines: dict, term: str, term_dates, config, threshold: int, symbols: str) -> dict:
     """The template's variables for a term that publishes headline counts only: the number of referrals
     and why nothing more is said; every table empty, no charts."""
-    from addin.matrix.publishable import HEADLINE
+    from addin.catalogue.fap_referral.matrix.publishable import HEADLINE
 
     n, reason = lines.get("Referrals"), lines[HEADLINE]
     return {
@@ -303,7 +303,7 @@ def to_pdf(docx: Path) -> Path:
 def make_briefing(term: str, out: Path, config, db: str | None = None, template: Path | None = None,
                   pdf: bool = False, compare: int = 2) -> Path:
     """Fill the briefing for `term` from the publishable matrix; optionally convert it to PDF."""
-    from addin.matrix import matrix_sheets
+    from addin.catalogue.fap_referral.matrix import matrix_sheets
     from addin.term import parse_term, term_range
 
     template = Path(template) if template else TEMPLATE

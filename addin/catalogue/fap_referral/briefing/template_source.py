@@ -1,6 +1,6 @@
 """Builds report_templates/fap_termly_briefing.docx, the starting template analysts restyle in Word.
 
-Run `python -m addin.briefing.template_source` to rebuild it. After that the .docx is the
+Run `python -m addin.catalogue.fap_referral.briefing.template_source` to rebuild it. After that the .docx is the
 source: analysts reword and restyle it in Word; SafeContext only fills its tags.
 """
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "report_templates" / "fap_termly_briefing.docx"
+TEMPLATE = Path(__file__).resolve().parents[4] / "report_templates" / "fap_termly_briefing.docx"
 
 
 def _table(doc, headers, loop, cells, widths=None):

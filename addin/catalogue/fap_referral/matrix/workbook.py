@@ -14,8 +14,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from addin.checks.annotate import set_text
-from addin.matrix.build import REFERRALS, Block, Sheet
-from addin.matrix import MARKING
+from addin.catalogue.fap_referral.matrix.build import REFERRALS, Block, Sheet
+from addin.catalogue.fap_referral.matrix import MARKING
 
 INTERNAL_BANNER = ("INTERNAL – contains unsuppressed counts. Not for publication or sharing outside the "
                    "Fair Access Panel; for the board, use the Briefing button in Excel (or 'safecontext brief'), "

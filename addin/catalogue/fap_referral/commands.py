@@ -1,0 +1,71 @@
+"""The FAP referral's reports on the command line: `safecontext matrix` and `safecontext brief`."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from addin.options import ConfigOpt, DbOpt
+
+app = typer.Typer()
+
+
+@app.command()
+def matrix(term: Optional[str] = typer.Option(None, "--term", "-t", metavar="TERM", help="Term id like 2026-autumn "
+                                              "(default: the current term)."),
+           output: Path = typer.Option(..., "-o", "--output", metavar="FILE", help="The workbook to write (.xlsx)."),
+           compare: int = typer.Option(2, "--compare", min=0, max=12, metavar="N", help="How many earlier terms to compare with."),
+           publishable: bool = typer.Option(False, "--publishable", help="Suppress small numbers so the matrix "
+                                            "can leave the panel (always used for the board)."),
+           db: Optional[str] = DbOpt,
+           config: Optional[Path] = ConfigOpt):
+    """Write the termly data matrix of need from the filed referrals."""
+    from addin.catalogue.fap_referral.matrix import MatrixError, make_matrix
+    from addin.cli import Exit, _config, _term_or_current, out
+    from addin.store import StoreError
+
+    cfg = _config(config)
+    if output.suffix.lower() != ".xlsx":
+        raise Exit(f"{output}: the file name must end in .xlsx.")
+    try:
+        path = make_matrix(_term_or_current(term, cfg), output, cfg, db=db, compare=compare, publishable=publishable)
+    except (MatrixError, StoreError) as e:
+        raise Exit(str(e))
+    out.print(f"Wrote the {'publishable' if publishable else 'internal (exact counts)'} matrix to {path}")
+
+
+@app.command()
+def brief(term: Optional[str] = typer.Option(None, "--term", "-t", metavar="TERM", help="Term id like 2026-autumn "
+                                             "(default: the current term)."),
+          output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help="The Word document to write (.docx)."),
+          template: Optional[Path] = typer.Option(None, "--template", metavar="FILE", help="A Word template of your own "
+                                                  "(default: report_templates/fap_termly_briefing.docx)."),
+          pdf: bool = typer.Option(False, "--pdf", help="Also write a PDF (needs LibreOffice)."),
+          variables: bool = typer.Option(False, "--variables", help="List the variables a template may use."),
+          compare: int = typer.Option(2, "--compare", min=1, max=12, metavar="N", help="How many earlier terms the trend shows."),
+          db: Optional[str] = DbOpt,
+          config: Optional[Path] = ConfigOpt):
+    """Fill the Word briefing for the safeguarding partnership from the publishable matrix."""
+    from addin.catalogue.fap_referral.briefing import VARIABLES, BriefingError, make_briefing
+    from addin.cli import Exit, _config, _term_or_current, out
+
+    if variables:
+        for name, meaning in VARIABLES.items():
+            out.print(f"{name:18} {meaning}", markup=False)
+        return
+    if output is None:
+        raise Exit("give the document to write with -o FILE.docx (or --variables to list template variables).")
+    if output.suffix.lower() != ".docx":
+        raise Exit(f"{output}: the file name must end in .docx.")
+    from addin.catalogue.fap_referral.matrix import MatrixError
+    from addin.store import StoreError
+
+    cfg = _config(config)
+    try:
+        path = make_briefing(_term_or_current(term, cfg), output, cfg, db=db, template=template, pdf=pdf,
+                             compare=compare)
+    except (BriefingError, MatrixError, StoreError) as e:
+        raise Exit(str(e))
+    written = f"{output} and {path}" if pdf else f"{path}"
+    out.print(f"Wrote the briefing to {written}")
