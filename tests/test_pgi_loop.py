@@ -128,6 +128,7 @@ def test_the_loop_end_to_end(loop, cli, store, tmp_path, cfg, config_file):
     assert ws.oddHeader.center.text == "OFFICIAL – SENSITIVE – INTERNAL" and "INTERNAL" in ws["A2"].value
     counts = wb["Counts"]
     assert [counts.cell(row=5, column=j).value for j in (1, 2)] == ["Count", "2026-autumn"]
+    assert counts["B5"].alignment.horizontal == "right" == counts["B6"].alignment.horizontal
     assert counts["A6"].value == "Requests" and counts["B6"].value == "c"  # 4 requests: fewer than 5
     assert "2026-autumn had fewer than 20 requests" in counts["A21"].value
     # Acknowledging clears it, and says what changed.

@@ -193,6 +193,7 @@ def write_tracker(path: Path, config, *, db: str | None = None, today: dt.date |
     cs.cell(row=5, column=1, value="Count").font = Font(bold=True)
     for j, term in enumerate(terms, start=2):
         cs.cell(row=5, column=j, value=term).font = Font(bold=True)
+        cs.cell(row=5, column=j).alignment = Alignment(horizontal="right")  # over its numbers
     r = 6
     for label, values in lines:
         cs.cell(row=r, column=1, value=label)
