@@ -137,7 +137,13 @@ def test_the_loop_end_to_end(loop, cli, store, tmp_path, cfg, config_file):
     cli("pgi", "tracker", "--db", store, "-o", tmp_path / "tracker2.xlsx")
     ws = load_workbook(tmp_path / "tracker2.xlsx")["Requests"]
     assert ws["M6"].value is None and ws["O6"].value is None
-    # No output holds a peer's name or the young person's.
+    # No output holds a peer's name or the young person's: not the filing log, store status, or the tracker.
+    from addin.store import load_filings
+
+    log = load_filings(store).drop(columns=["filed_at"]).to_json()
+    code, status, _ = cli("store", "status", "--db", store)
+    assert code == 0 and "PGI form: 3 current returned PGI(s), 4 version(s) in all." in status
+    assert not any(p in log + status for p in PEERS + ["Sam Pupil"])
     for path in (tmp_path / "tracker.xlsx", tmp_path / "tracker2.xlsx"):
         wb = load_workbook(path)
         text = json.dumps([[c.value for c in row] for s in wb for row in s.iter_rows()], default=str)
