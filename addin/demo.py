@@ -213,11 +213,11 @@ def synthetic_pgi(rng: random.Random, on: dt.date, mistake: bool):
 
 
 def write_term(folder: Path, config: Config, rng: random.Random, start: dt.date, end: dt.date,
-               n_fap: int, n_pgi: int, first_number: int = 1, mistake_rate: float = 0.25) -> list[Path]:
-    """Write a term's synthetic FAP referrals and PGIs; return the paths."""
+               n_fap: int, first_number: int = 1, mistake_rate: float = 0.25) -> list[Path]:
+    """Write a term's synthetic FAP referrals; return the paths (PGIs come from pgi_requests)."""
     from addin.forms.fill import Filler
 
-    fap, pgi = Filler(get_form("fap-referral"), config), Filler(get_form("pgi"), config)
+    fap = Filler(get_form("fap-referral"), config)
     paths = []
     for i in range(n_fap):
         values, tables = synthetic_referral(rng, config, _date_between(rng, start, end), first_number + i)
@@ -315,7 +315,7 @@ def run_demo(folder: Path, seed: int, out, err, today: dt.date | None = None) ->
         forms = folder / "forms" / term
         out.print(f"{term}: writing {n_fap} synthetic FAP referrals{' (and a correction of one)' if i == len(terms) - 1 else ''}"
                   f" and {n_pgi} PGI requests (fictional people) in {forms}")
-        paths = write_term(forms, config, rng, start, end, n_fap, n_pgi, first_number=number)
+        paths = write_term(forms, config, rng, start, end, n_fap, first_number=number)
         number += n_fap
         if i == len(terms) - 1:
             paths.append(_corrected_copy(forms, paths[0], config))

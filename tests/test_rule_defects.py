@@ -1,7 +1,6 @@
 """Three defects of issue 10: a rule that raises, drop-down lists that collide, rules of several cells."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
@@ -12,13 +11,13 @@ import addin.excel as sc
 import addin.validators.fap_referral as fap_rules
 from addin.checks.annotate import annotated_copy
 from addin.checks.problems import RuleError
-from addin.config import demo_text
 from addin.forms import Field, Form, Section, Table, get_form
 from addin.forms.blank import write_blank
 from addin.validators import all_rules
 from addin.validators.common import error, rowwise
 from conftest import valid_fap_tables, valid_fap_values
 from fake_xlwings import FakeApp
+from test_excel_addin import user_config  # noqa: F401 (fixture: the user's own configuration)
 
 FAP = "fap-referral"
 
@@ -95,15 +94,6 @@ def test_ingest_stops_with_an_internal_error_and_files_nothing(cli, broken, vali
     broken(None)
     code, out, _ = cli("ingest", valid_fap, "--db", db)
     assert code == 0 and "Filed 1, unchanged 0," in out  # new now, so nothing was filed before
-
-
-@pytest.fixture
-def user_config(tmp_path, monkeypatch):
-    path = tmp_path / "profile" / "config.toml"
-    path.parent.mkdir()
-    path.write_text(demo_text(), encoding="utf-8")
-    monkeypatch.setenv("SAFECONTEXT_CONFIG", str(path))
-    return path
 
 
 @pytest.mark.parametrize("button", ["check_this_form", "file_this_form"])

@@ -1,8 +1,6 @@
 """What `safecontext ingest`, `safecontext store status` and `safecontext store restore` do and show, for every registered form."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from rich.console import Console
 from addin.console import shown as escape
 from rich.table import Table

@@ -21,8 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from addin.checks.run import FileResult
 from addin.store.db import StoreError, as_utc, display_url, open_store, reason, retrying, write_transaction
-from addin.store.identity import alt_key, file_hash, normal_number, number_key, record_hash, record_key
-from addin.store.schema import StoreTables, all_tables, store_tables
+from addin.store.identity import alt_key, file_hash, number_key, record_hash, record_key
+from addin.store.schema import StoreTables, all_tables, filing_log
 from addin.term import configured_terms, term_of
 
 log = logging.getLogger("addin.store")
@@ -249,10 +249,7 @@ def _file_one(conn, st: StoreTables, item: Filing, ctx: dict) -> Filing:
 
 
 def _log(conn, item: Filing, ctx: dict) -> Filing:
-    st = ctx.get("tables", {}).get(item.form)
-    if st is not None and st.plugin.filing and item.outcome != REFUSED:
-        st.plugin.filing.filed(conn, st, item, ctx)  # e.g. the PGI's request is marked returned
-    conn.execute(ctx["filings"].insert(), dict(
+    conn.execute(filing_log().insert(), dict(
         batch_id=ctx["batch"], form=item.form, filed_at=ctx["now"], filed_by=ctx["user"], file_name=item.name,
         content_hash=item.content_hash, outcome=item.outcome, record_id=item.record_id,
         version=item.version, term=item.term, detail=item.detail))
@@ -261,11 +258,9 @@ def _log(conn, item: Filing, ctx: dict) -> Filing:
 
 def unfileable(res: FileResult) -> str | None:
     """Why a readable form without errors still cannot be filed (its number or term date is blank)."""
-    from addin.forms import form_ids, plugin
+    from addin.forms import plugin
 
-    if res.form_id not in form_ids():
-        return f"{res.form_id} is not a registered form"
-    p = plugin(res.form_id)
+    p = plugin(res.form_id)  # the reader reads registered forms only
     ident, form = p.identity, p.form
     if not res.values.get(ident.term_date):
         return f"it has no {form[ident.term_date].label}, which decides the term it counts in; fill it in"
@@ -304,8 +299,7 @@ def file_batch(target, results: list[FileResult], config, *, user: str | None = 
     engine = open_store(target)
     try:
         batch = uuid.uuid4().hex
-        ctx = {"batch": batch, "user": user or _user(), "config": config,
-               "filings": next(iter(tables.values())).filings, "tables": tables}
+        ctx = {"batch": batch, "user": user or _user(), "config": config}
 
         prepared = prepare(results)  # hashes the files once, outside the transaction
 
@@ -317,6 +311,8 @@ def file_batch(target, results: list[FileResult], config, *, user: str | None = 
                 for item in items:
                     st = tables.get(item.form) if item.outcome != REFUSED else None
                     done.append(_file_one(conn, st, item, ctx) if st else _log(conn, item, ctx))
+                    if st is not None and st.plugin.filing and done[-1].outcome != REFUSED:
+                        st.plugin.filing.filed(conn, st, done[-1], ctx)  # e.g. a PGI's request is marked returned
                     if advance and n == 0:
                         advance()
             return done
@@ -403,8 +399,7 @@ def restore_version(target, record_id: int, *, form: str | None = None, user: st
                               record_id=row.id, form=st.form.id,
                               detail=f"made current by hand; replaces version {current.version}" if current
                               else "made current by hand")
-                _log(conn, item, {"batch": uuid.uuid4().hex, "now": now, "user": user or _user(),
-                                  "filings": st.filings})
+                _log(conn, item, {"batch": uuid.uuid4().hex, "now": now, "user": user or _user()})
                 return done
 
         try:

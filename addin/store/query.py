@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from addin.store.db import StoreError, connect, display_url, reason
-from addin.store.schema import StoreTables, all_tables, store_tables
+from addin.store.schema import StoreTables, all_tables, filing_log, store_tables
 from addin.term import parse_term, term_key
 
 
@@ -140,7 +140,7 @@ def load_table_rows(engine_or_url, table_id: str, terms: list[str] | str | None 
 
 def load_filings(engine_or_url, limit: int | None = None):
     """The filing log of every form, newest first: filed_at, form, filed_by, file_name, outcome, term, ..."""
-    f = next(iter(all_tables().values())).filings
+    f = filing_log()
     cols = [c.name for c in f.columns]
     with _reading(engine_or_url) as conn:
         if _columns(conn, f.name) is None:
@@ -161,7 +161,7 @@ def store_status(engine_or_url, last: int = 10) -> dict:
     restore' takes), file name, term, version and the current version of its record.
     """
     tables = all_tables()
-    f = next(iter(tables.values())).filings
+    f = filing_log()
     engine = connect(engine_or_url, create=False)
     out = {"url": display_url(engine), "forms": [], "records": 0, "versions": 0, "filings": 0,
            "outcomes": {}, "last": [], "older": []}

@@ -178,7 +178,12 @@ def all_tables() -> dict[str, StoreTables]:
 
 def store_metadata() -> MetaData:
     """Every table of the store, as the registered declarations say."""
-    return next(iter(all_tables().values())).metadata
+    return filing_log().metadata
+
+
+def filing_log() -> Table:
+    """The filing log every registered form shares."""
+    return next(iter(all_tables().values())).filings
 
 
 def store_tables(form: Form | str) -> StoreTables:

@@ -11,7 +11,7 @@ from addin.excel.friendly import Refusal, entry_point, show
 def send_pgi_request(book, folder=None, today: dt.date | None = None):
     """Send PGI request: this PGI's Request section filled in, record the request and open the PGI to send."""
     from addin.catalogue.pgi.loop import RequestError, make_request
-    from addin.excel.buttons import _config, _form_file, _output_folder, _save
+    from addin.excel.buttons import _config, _form_file, _save
     from addin.store.db import StoreError
 
     config = _config()
@@ -60,16 +60,20 @@ def pgi_feedback(book, folder=None):
     """Record PGI feedback: on a returned PGI, ask whether it informed the assessment and what follows,
     record it and open the letter to the provider in Word."""
     from addin.catalogue.pgi.loop import RequestError, give_feedback
-    from addin.checks.run import check_files
     from addin.excel import native
+    from addin.intake.reader import ReadError, read_form
+    from addin.intake.values import clean_text
     from addin.excel.buttons import _config, _form_file, _free_path, _output_folder, _save
     from addin.store.db import StoreError
 
     config = _config()
     path = _form_file(book)
     _save(book, path)
-    (res,) = check_files([path], config)
-    reference = res.values.get("request_reference") if res.form_id == "pgi" else None
+    try:  # only its reference is needed: read, not checked (it was checked when it was filed)
+        rec = read_form(path)
+    except ReadError:
+        rec = None
+    reference = clean_text(rec.raw.get("request_reference")) if rec is not None and rec.form.id == "pgi" else None
     if not reference:
         raise Refusal(f"'{book.name}' is not a returned PGI with a request reference, so there is nothing to give "
                       "feedback on. Open the provider's returned PGI, then click the button again.")
