@@ -254,6 +254,9 @@ def addin_build(path: Path = typer.Argument(Path("SafeContext.xlam"), metavar="P
                 interpreter_mac: Optional[str] = typer.Option(None, "--interpreter-mac", metavar="PYTHON", help="The python Excel "
                                                               "should start on a Mac (default: this Python when "
                                                               "built on a Mac)."),
+                fresh_python: bool = typer.Option(False, "--fresh-python", help="Start a new Python for every "
+                                                  "click (slower). By default one Python is kept running for "
+                                                  "the Excel session on Windows, so later clicks are quick."),
                 force: bool = typer.Option(False, "--force", help="Overwrite an existing file.")):
     """Write the Excel add-in SafeContext.xlam: the ribbon tab, its VBA and xlwings' RunPython."""
     from addin.excel.xlam import BuildError, build
@@ -267,13 +270,16 @@ def addin_build(path: Path = typer.Argument(Path("SafeContext.xlam"), metavar="P
     if interpreter_mac is None and sys.platform == "darwin":
         interpreter_mac = sys.executable
     try:
-        build(path, interpreter_win=interpreter, interpreter_mac=interpreter_mac)
+        build(path, interpreter_win=interpreter, interpreter_mac=interpreter_mac, keep_python=not fresh_python)
     except BuildError as e:
         raise Exit(str(e))
     out.print(f"Wrote the Excel add-in to {path}")
     out.print(f"  Python on Windows: {interpreter or 'python (from the PATH)'}", markup=False)
     if interpreter_mac:
         out.print(f"  Python on a Mac: {interpreter_mac}", markup=False)
+    out.print("  " + ("A new Python for every click (--fresh-python)." if fresh_python else
+                      "One Python kept running per Excel session on Windows (after upgrading SafeContext, "
+                      "restart Excel or run the macro RestartPython)."), markup=False)
     out.print("Install it for this user with: xlwings addin install --file " + str(path), markup=False)
 
 

@@ -659,9 +659,34 @@ def test_the_add_in_carries_xlwings_runpython_and_safe_settings(built):
     assert sources["Dictionary"].startswith('Attribute VB_Name = "Dictionary"\r\nAttribute VB_Base = "0{FCFB3D2A')
     sheet = built["xl/worksheets/sheet1.xml"].decode()
     cells = re.findall(r"<t xml:space=\"preserve\">([^<]*)</t>", sheet)
-    assert cells == ["Interpreter_Win", r"C:\Py\python.exe", "ADD_WORKBOOK_TO_PYTHONPATH", "false"]
+    assert cells == ["Interpreter_Win", r"C:\Py\python.exe", "USE UDF SERVER", "True",
+                     "ADD_WORKBOOK_TO_PYTHONPATH", "false"]
+    # Python (started per click, or kept running between clicks) starts without the current folder on its
+    # path (-P).
+    assert sources["xlwings"].count('tail = " -B -P -c ""import sys, os;"') == 1
+    assert sources["xlwings"].count('PythonInterpreter & " -B -P -c ""import xlwings.utils;') == 1
+    assert " -B -c " not in sources["xlwings"]
+    # ... and a macro stops it (after an upgrade), for the next click to start a new one.
+    assert re.search(r"^Public Sub RestartPython\(\)\r\n(?:    '.*\r\n)*    #If Not Mac Then\r\n"
+                     r"        On Error Resume Next\r\n        KillPy\r\n", sources["SafeContextButtons"], re.M)
     assert b'name="safecontext.conf"' in built["xl/workbook.xml"]
     assert b"application/vnd.ms-excel.addin.macroEnabled.main+xml" in built["[Content_Types].xml"]
+
+
+def test_fresh_python_starts_python_for_every_click(tmp_path):
+    from addin.cli import app
+    from typer.testing import CliRunner
+
+    done = CliRunner().invoke(app, ["addin", "build", str(tmp_path / "S.xlam"), "--fresh-python"])
+    assert done.exit_code == 0, done.output
+    assert "  A new Python for every click (--fresh-python)." in done.output.splitlines()
+    with zipfile.ZipFile(tmp_path / "S.xlam") as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    cells = re.findall(r"<t xml:space=\"preserve\">([^<]*)</t>", sheet)
+    assert cells[cells.index("USE UDF SERVER") + 1] == "False"
+    done = CliRunner().invoke(app, ["addin", "build", str(tmp_path / "K.xlam")])
+    assert ("  One Python kept running per Excel session on Windows (after upgrading SafeContext, restart Excel "
+            "or run the macro RestartPython).") in done.output.splitlines()
 
 
 def test_the_add_in_is_the_same_bytes_every_build(tmp_path):

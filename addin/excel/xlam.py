@@ -125,6 +125,13 @@ def vba_modules() -> list[vp.Module]:
         raise BuildError("this xlwings version's add-in VBA has no PROJECT_NAME constant to set; "
                          "use the xlwings version SafeContext was tested with (0.37).")
     xlwings_bas = xlwings_bas.replace(marker, f'Public Const PROJECT_NAME As String = "{SETTINGS_NAME}"')
+    # xlwings starts Python with `python -B -c ...` (once per click, and for the Python kept running between
+    # clicks), which puts the current folder first on its path; -P (Python 3.11+) leaves it off, so a file
+    # called addin.py in whatever folder Excel is in cannot run instead of SafeContext.
+    if xlwings_bas.count(' -B -c ""') != 2:
+        raise BuildError("this xlwings version starts Python differently; use the xlwings version "
+                         "SafeContext was tested with (0.37).")
+    xlwings_bas = xlwings_bas.replace(' -B -c ""', ' -B -P -c ""')
     return [
         vp.document_module("ThisWorkbook", vp.WORKBOOK_BASE),
         vp.document_module("Sheet1", vp.WORKSHEET_BASE),
@@ -140,13 +147,17 @@ def vba_project() -> bytes:
 
 # --- the workbook ------------------------------------------------------------------------------
 
-def settings(interpreter_win: str | None = None, interpreter_mac: str | None = None) -> list[tuple[str, str]]:
+def settings(interpreter_win: str | None = None, interpreter_mac: str | None = None,
+             keep_python: bool = True) -> list[tuple[str, str]]:
     """The rows of the add-in's settings sheet, read by xlwings' VBA (GetConfig)."""
     rows = []
     if interpreter_win:
         rows.append(("Interpreter_Win", interpreter_win))
     if interpreter_mac:
         rows.append(("Interpreter_Mac", interpreter_mac))
+    # On Windows, keep one Python running for the Excel session (xlwings' COM server), so only the first
+    # click pays for starting Python and importing pandas and pandera. A Mac starts Python every time.
+    rows.append(("USE UDF SERVER", "True" if keep_python else "False"))
     # Never put the folder of the workbook being checked on Python's path: a file called
     # addin.py beside a form sent in from outside would otherwise run instead of SafeContext.
     rows.append(("ADD_WORKBOOK_TO_PYTHONPATH", "false"))
@@ -245,7 +256,8 @@ _APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             "<Application>Microsoft Excel</Application></Properties>")
 
 
-def parts(interpreter_win: str | None = None, interpreter_mac: str | None = None) -> dict[str, bytes]:
+def parts(interpreter_win: str | None = None, interpreter_mac: str | None = None,
+          keep_python: bool = True) -> dict[str, bytes]:
     """Every part of the add-in's zip, by name."""
     text = {
         "[Content_Types].xml": _CONTENT_TYPES,
@@ -254,7 +266,7 @@ def parts(interpreter_win: str | None = None, interpreter_mac: str | None = None
         "docProps/core.xml": _core_xml(),
         "xl/workbook.xml": _workbook_xml(f"{SETTINGS_NAME}.conf"),
         "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS,
-        "xl/worksheets/sheet1.xml": _sheet_xml(settings(interpreter_win, interpreter_mac)),
+        "xl/worksheets/sheet1.xml": _sheet_xml(settings(interpreter_win, interpreter_mac, keep_python)),
         "xl/styles.xml": _STYLES,
         "customUI/customUI14.xml": ribbon_xml(),
     }
@@ -263,12 +275,13 @@ def parts(interpreter_win: str | None = None, interpreter_mac: str | None = None
     return out
 
 
-def build(path: str | Path, interpreter_win: str | None = None, interpreter_mac: str | None = None) -> Path:
+def build(path: str | Path, interpreter_win: str | None = None, interpreter_mac: str | None = None,
+          keep_python: bool = True) -> Path:
     """Write the add-in to `path` (normally SafeContext.xlam); same inputs, same bytes."""
     path = Path(path)
     if path.suffix.lower() != ".xlam":
         raise BuildError(f"{path}: an Excel add-in's name must end in .xlam.")
-    content = parts(interpreter_win, interpreter_mac)
+    content = parts(interpreter_win, interpreter_mac, keep_python)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:

@@ -36,6 +36,17 @@ Public Sub Briefing()
     RunEntry "briefing"
 End Sub
 
+Public Sub RestartPython()
+    ' Stops the Python that SafeContext keeps running for this Excel session (the add-in's setting
+    ' USE UDF SERVER); the next button starts a new one. Run it after upgrading SafeContext.
+    #If Not Mac Then
+        On Error Resume Next
+        KillPy
+        On Error GoTo 0
+    #End If
+    pythonChecked = False
+End Sub
+
 Public Sub RunEntry(entry As String)
     ' Runs addin.excel.<entry>() in Python for the active workbook, after checking it can run.
     Dim placeholder As Boolean
