@@ -9,11 +9,11 @@ from typing import List, Optional
 import typer
 
 from addin.console import SafeConsole
-from addin.options import ConfigOpt, DbOpt
+from addin.options import ConfigOpt, DbOpt, PlainGroup
 
 app = typer.Typer(help="SafeContext: check, file and count peer-on-peer abuse referral forms.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-                  rich_markup_mode=None)
+                  rich_markup_mode=None, cls=PlainGroup)
 out = SafeConsole(highlight=False, soft_wrap=True)
 err = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
 
@@ -221,7 +221,7 @@ def store_restore(version_id: int = typer.Argument(..., metavar="ID", help="The 
                                                      "of, when several forms have a version with that id."),
                   db: Optional[str] = DbOpt,
                   config: Optional[Path] = ConfigOpt):
-    """Make a filed version current on purpose (e.g. a form filed as older); the current one stays in the history."""
+    """Make a filed version current on purpose (such as a form filed as older); the current one stays in the history."""
     from addin.store.commands import run_restore
 
     if form:
@@ -305,7 +305,7 @@ _form_commands()
 
 def main() -> None:
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="safecontext")
         sys.exit(code if isinstance(code, int) else 0)
     except Exit as e:
         err.print(f"safecontext: {e}", markup=False)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 
 import pytest
@@ -115,6 +116,54 @@ def test_no_arguments_shows_help(sc):
     assert run.returncode == 2
     assert "Usage: safecontext" in run.stdout + run.stderr
     assert "validate" in run.stdout + run.stderr and "Traceback" not in run.stdout + run.stderr
+
+
+def _every_command():
+    """Every command and group of the CLI, as the words a user types: ["validate"], ["pgi", "request"], ..."""
+    import typer
+
+    from addin.cli import app
+
+    def walk(cmd, path):
+        yield path
+        for name, sub in sorted(getattr(cmd, "commands", {}).items()):
+            yield from walk(sub, path + [name])
+
+    return list(walk(typer.main.get_command(app), []))
+
+
+def test_help_shows_arguments_by_name_and_wraps_between_words(cli, monkeypatch):
+    """--help of every command: no <list[Path]>, <str>, <bool> or {PATH} placeholders, ranges in words, no
+    word or [default: ...] bracket broken across lines, at a narrow terminal too."""
+    commands = _every_command()
+    assert ["pgi", "request"] in commands and ["store", "restore"] in commands and len(commands) > 20
+    for columns in ("60", "200"):
+        for words in commands:
+            monkeypatch.setenv("COLUMNS", columns)
+            code, out, err = cli(*words, "--help")
+            assert (code, err) == (0, ""), words
+            assert not re.search(r"<(list|str|path|int|bool|float)\b|\{[A-Z]+\}|x[<>]=|[a-z]\.\.\.$", out, re.M), (words, out)
+            for line, after in zip(out.splitlines(), out.splitlines()[1:]):
+                # a line never ends inside a word (r / eport_templates), on a hyphen, or inside a bracket
+                assert not line.endswith("-") and line.count("[") == line.count("]"), (words, line, after)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert cli("validate", "--help")[1].splitlines()[:8] == [
+        "Usage: safecontext validate [OPTIONS] PATH...",
+        "",
+        "  Check forms. Exit 0: all valid (queries allowed); 1: a form has errors; 2: a",
+        "  file could not be read.",
+        "",
+        "Arguments:",
+        "  PATH...  Workbooks or folders of workbooks.  [required]",
+        "",
+    ]
+    monkeypatch.setenv("COLUMNS", "60")
+    out = cli("store", "status", "--help")[1]
+    assert ("  --last N           How many of the latest filings to\n"
+            "                     list.  [default: 10; at least 1]\n") in out
+    assert cli("demo", "--help")[1].startswith("Usage: safecontext demo [OPTIONS] [FOLDER]\n")
+    monkeypatch.setenv("COLUMNS", "80")
+    assert "  restore  Make a filed version current on purpose (such as a form filed as\n" in cli("store", "--help")[1]
 
 
 # --- new and init ----------------------------------------------------------------------------------
