@@ -126,11 +126,19 @@ def test_the_loop_end_to_end(loop, cli, store, tmp_path, cfg, config_file):
     assert (four["Status"], four["Action needed"]) == ("Overdue", "Chase the return")
     assert four["Days outstanding"] == (dt.date.today() - dt.date(2026, 11, 2)).days
     assert ws.oddHeader.center.text == "OFFICIAL – SENSITIVE – INTERNAL" and "INTERNAL" in ws["A2"].value
+    # Fifteen columns print on A3 with the headings on every page, and a row is as tall as its wrapped text
+    # (the change of PGI-2026-0001, 150 characters in the 40-wide column: four lines by the generous estimate
+    # that allows for LibreOffice's wider font; a one-line row keeps its height).
+    assert (ws.page_setup.paperSize, ws.page_setup.orientation, ws.print_title_rows) == (8, "landscape", "$5:$5")
+    assert ws.row_dimensions[6].height == 61 and ws.row_dimensions[7].height is None
+    assert counts_note(wb).startswith(
+        "Symbols: c = suppressed: fewer than 5 (or needed to stop a suppressed number being worked out from the "
+        "term's number of requests and its other counts); 0 = true zero.")
     counts = wb["Counts"]
     assert [counts.cell(row=5, column=j).value for j in (1, 2)] == ["Count", "2026-autumn"]
     assert counts["B5"].alignment.horizontal == "right" == counts["B6"].alignment.horizontal
     assert counts["A6"].value == "Requests" and counts["B6"].value == "c"  # 4 requests: fewer than 5
-    assert "2026-autumn had fewer than 20 requests" in counts["A21"].value
+    assert "2026-autumn had fewer than 20 requests" in counts_note(wb)
     # Acknowledging clears it, and says what changed.
     code, out, _ = cli("pgi", "acknowledge", "pgi-2026-0001", "--db", store)
     assert out.startswith("Acknowledged the change to PGI-2026-0001 (changed: Do you consider")
@@ -169,3 +177,8 @@ def test_a_request_needs_a_complete_request_section(tmp_path, cfg, cli, store):
     assert (code, err) == (2, f"safecontext: {sent}: this PGI already has the request reference PGI-"
                               f"{dt.date.today():%Y}-0001, so it was requested already. To ask again, start from a "
                               "blank PGI ('safecontext new pgi').\n")
+
+
+def counts_note(wb) -> str:
+    """The symbols note at the foot of the tracker's Counts sheet."""
+    return next(c.value for c in wb["Counts"]["A"] if str(c.value).startswith("Symbols"))

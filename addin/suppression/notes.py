@@ -18,12 +18,15 @@ def in_words(number: int) -> str:
     return str(number)
 
 
-def symbols_note(threshold: int = 5) -> str:
-    """The note explaining `c` and `0`, with the threshold in figures and in words."""
+MATRIX_SOURCES = "from totals, on this sheet, another sheet or an earlier term's matrix"
+
+
+def symbols_note(threshold: int = 5, worked_out: str = MATRIX_SOURCES) -> str:
+    """The note explaining `c` and `0`, with the threshold in figures and in words; `worked_out` says
+    what else a suppressed number could be worked out from (the matrix's totals and other sheets)."""
     return (
         f"Symbols: c = suppressed: fewer than {threshold} (or needed to stop a suppressed "
-        f"number being worked out from totals, on this sheet, another sheet or an earlier "
-        f"term's matrix); 0 = true zero. "
+        f"number being worked out {worked_out}); 0 = true zero. "
         f"Counts of 1 to {threshold - 1} (fewer than {in_words(threshold)}) are not shown, "
         f"so that no child or family can be identified; percentages are worked out from "
         f"the exact counts and are suppressed wherever their count or total is."

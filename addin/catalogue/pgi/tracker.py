@@ -20,6 +20,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from addin.forms.blank import _fit_row
+
 MARKING = "OFFICIAL – SENSITIVE"
 INTERNAL = ("INTERNAL: for the requesting teams only. It lists every request by reference; do not share it "
             "outside them. The Counts sheet is the one that can be published.")
@@ -121,7 +123,8 @@ def counts(df, config) -> tuple[list[str], list[tuple[str, list]], str]:
             "–" if headline_only else share if ok or share == "–" else SUPPRESSED)
         if headline_only:
             notes.append(f"{term} had fewer than {minimum} requests, so only the number of requests is published.")
-    note = " ".join([symbols_note(threshold), "– = none to count, or not published."] + notes)
+    note = " ".join([symbols_note(threshold, "from the term's number of requests and its other counts"),
+                     "– = none to count, or not published."] + notes)
     return terms, list(lines.items()), note
 
 
@@ -134,9 +137,9 @@ def _head(ws, title: str, banner: str, red: bool) -> None:
     ws["A3"].font = Font(italic=True, color="595959")
 
 
-def _print(ws, authority: str, internal: bool) -> None:
+def _print(ws, authority: str, internal: bool, paper: int = 9) -> None:
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = paper  # 9: A4, 8: A3
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.oddHeader.center.text = MARKING + (" – INTERNAL" if internal else "")
@@ -174,17 +177,20 @@ def write_tracker(path: Path, config, *, db: str | None = None, today: dt.date |
         ws.add_table(t)
     else:
         ws["A6"] = "No PGI requests are recorded yet ('safecontext pgi request')."
-    widths = {"Reference": 15, "Requesting agency": 22, "Provider agency": 26, "Type of assessment": 20,
-              "Status": 20, "What changed": 40, "Action needed": 34}
-    for j, h in enumerate(REQUEST_COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = widths.get(h, 12)
+    widths = [{"Reference": 15, "Term": 13, "Requesting agency": 22, "Provider agency": 33, "Type of assessment": 24,
+               "Status": 24, "What changed": 40, "Action needed": 34}.get(h, 12) for h in REQUEST_COLUMNS]
+    for j, (h, w) in enumerate(zip(REQUEST_COLUMNS, widths), start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
         ws.cell(row=5, column=j).alignment = Alignment(wrap_text=True, vertical="bottom")
-    for row in ws.iter_rows(min_row=6, max_row=5 + len(rows)):
-        for c in row:
+    for i, row in enumerate(rows, start=6):
+        for c in ws[i]:
             c.alignment = Alignment(wrap_text=True, vertical="top")
+        # tall enough for its wrapped text: neither Excel nor LibreOffice grows a row when opening a file
+        _fit_row(ws, i, *[(v, w, 11) for v, w in zip(row, widths) if isinstance(v, str)])
     ws.row_dimensions[5].height = 30
     ws.freeze_panes = "B6"
-    _print(ws, config.authority, internal=True)
+    ws.print_title_rows = "5:5"  # the headings on every page
+    _print(ws, config.authority, internal=True, paper=8)  # A3: fifteen columns are too small to read on A4
 
     cs = wb.create_sheet("Counts")
     _head(cs, f"PGI requests by term – {config.authority}",
