@@ -4,12 +4,17 @@ from __future__ import annotations
 import csv
 import functools
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 ENV_VAR = "SAFECONTEXT_CONFIG"
+# A case code, never a name: letters, a hyphen and digits (HSB-0042). A regular expression, matched whole.
+HSB_REFERENCE_PATTERN = "[A-Z]{2,5}-[0-9]{3,6}"
+# The 'agency' of a partnership's agreed HSB audit scores (safecontext audit merge), offered beside the agencies.
+PARTNERSHIP = "Partnership (agreed)"
 
 
 class ConfigError(Exception):
@@ -25,6 +30,9 @@ class Config:
     suppression_threshold: int = 5
     minimum_publishable_total: int = 20
     pgi_return_working_days: int = 10
+    sites: tuple[str, ...] = ()       # the sites (areas, teams) meetings are held in; none listed: the authority
+    agencies: tuple[str, ...] = ()    # the partnership's agencies (who completes an HSB audit); none: the statutory three
+    hsb_reference_pattern: str = HSB_REFERENCE_PATTERN  # what an HSB framework's case code looks like
     analysis_key: str | None = None   # the secret key for hashed fields in exports (safecontext export)
     postcode_lookup: str | None = None
     terms: dict = field(default_factory=dict)
@@ -38,7 +46,8 @@ class Config:
 
     def lists(self) -> dict[str, tuple[str, ...]]:
         """Configured drop-down lists, by the name a Field's `choices` refers to."""
-        return {"schools": self.schools, "wards": self.wards}
+        return {"schools": self.schools, "wards": self.wards, "sites": self.sites or (self.authority,),
+                "agencies": (*(self.agencies or (self.authority, "Police", "Health")), PARTNERSHIP)}
 
 
 @functools.lru_cache(maxsize=4)
@@ -110,6 +119,20 @@ def _parse(text: str, path: Path | None) -> Config:
     key = data.get("analysis_key")
     if key is not None and (not isinstance(key, str) or len(key) < 16):
         raise ConfigError(f"{where}: analysis_key must be a text of at least 16 characters (keep it secret).")
+    sites = data.get("sites", [])
+    if not isinstance(sites, list) or not all(isinstance(s, str) and s.strip() for s in sites):
+        raise ConfigError(f"{where}: sites must be a list of names, e.g. sites = [\"North\", \"South\"].")
+    agencies = data.get("agencies", [])
+    if not isinstance(agencies, list) or not all(isinstance(a, str) and a.strip() and a.strip() != PARTNERSHIP
+                                                 for a in agencies):
+        raise ConfigError(f"{where}: agencies must be a list of names, e.g. agencies = [\"Police\", \"Health\"] "
+                          f"(not '{PARTNERSHIP}', which is always offered).")
+    pattern = data.get("hsb_reference_pattern", HSB_REFERENCE_PATTERN)
+    try:
+        re.compile(pattern)
+    except (re.error, TypeError):
+        raise ConfigError(f"{where}: hsb_reference_pattern is not a regular expression "
+                          f"(the default is \"{HSB_REFERENCE_PATTERN}\").") from None
     store = str(data.get("store", "safecontext-store.sqlite"))
     lookup = data.get("postcode_lookup")
     if lookup and path is not None and not Path(lookup).is_absolute():
@@ -126,6 +149,9 @@ def _parse(text: str, path: Path | None) -> Config:
         suppression_threshold=threshold,
         minimum_publishable_total=minimum,
         pgi_return_working_days=days,
+        sites=tuple(s.strip() for s in sites),
+        agencies=tuple(a.strip() for a in agencies),
+        hsb_reference_pattern=pattern,
         analysis_key=key,
         postcode_lookup=lookup,
         terms=dict(data.get("terms", {})),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -93,8 +94,10 @@ def test_every_field_has_a_defined_name_on_its_input_cell(form_id, config, tmp_p
     wb, layout = build(form, config)
     assert set(layout.cells) == {f.id for f in form.fields}
     for f in form.fields:
-        assert wb.defined_names[f.id].attr_text == f"'{form.sheet}'!${layout.cells[f.id][0]}${layout.cells[f.id][1:]}"
-        cell = wb[form.sheet][layout.cells[f.id]]
+        sheet = layout.sheets.get(f.id, form.sheet)  # a section may sit on a sheet of its own (a grid)
+        column, row = re.match(r"([A-Z]+)(\d+)$", layout.cells[f.id]).groups()
+        assert wb.defined_names[f.id].attr_text == f"'{sheet}'!${column}${row}"
+        cell = wb[sheet][layout.cells[f.id]]
         assert cell.protection.locked is False
     tables = wb[form.sheet].tables
     assert sorted(tables) == sorted(t.id for t in form.tables)

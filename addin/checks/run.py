@@ -249,14 +249,18 @@ def validate_batch(results: list[FileResult], config: Config) -> None:
     form: Form = results[0].record.form
     for r in results:
         type_record(r, config)
-    rules = rules_for(form.id)
+    rules = rules_for(form.id, config)
     # Form-level frame: one row per file, plus the number of rows filled in each table (None when
-    # the table could not be read: its problem is reported, and rules about its rows stay silent).
+    # the table could not be read: its problem is reported, and rules about its rows stay silent)
+    # and, for rules that compare tables, those rows (_<table>_rows, typed; None when unreadable).
     frame = pd.DataFrame([r.values for r in results], columns=[f.id for f in form.fields], dtype=object)
     frame = _blanks_as_none(frame)
     for t in form.tables:
-        frame[f"_{t.id}"] = pd.Series([len(r.tables.get(t.id, [])) if t.id in r.record.table_sheets else None
-                                       for r in results], index=frame.index, dtype=object)
+        readable = [t.id in r.record.table_sheets for r in results]
+        frame[f"_{t.id}"] = pd.Series([len(r.tables.get(t.id, [])) if ok else None
+                                       for r, ok in zip(results, readable)], index=frame.index, dtype=object)
+        frame[f"_{t.id}_rows"] = pd.Series([r.tables.get(t.id, []) if ok else None
+                                            for r, ok in zip(results, readable)], index=frame.index, dtype=object)
     own = [r for r in rules if r.table is None]
     schema = build_schema(form.id, form.code, form.fields, own)
     _collect(form, schema, frame, results, own, value_checks, table=None)

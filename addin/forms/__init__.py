@@ -1,5 +1,5 @@
 """Form declarations: one package per form (addin/catalogue/<form>/), listed in addin.forms.registry."""
-from addin.forms.model import Field, Form, Heading, Section, Table
+from addin.forms.model import Field, Form, Grid, Heading, Section, Table
 from addin.forms.registry import form_ids, plugin, plugins
 
 
@@ -8,4 +8,4 @@ def get_form(form_id: str) -> Form:
     return plugin(form_id).form
 
 
-__all__ = ["Field", "Form", "Heading", "Section", "Table", "form_ids", "get_form", "plugin", "plugins"]
+__all__ = ["Field", "Form", "Grid", "Heading", "Section", "Table", "form_ids", "get_form", "plugin", "plugins"]

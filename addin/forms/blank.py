@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
@@ -18,7 +20,7 @@ from addin.forms.codes import YES_NO
 from addin.forms.contract import (  # noqa: F401  (re-exported: blank.choices_of etc. keep working)
     LISTS_SHEET, MARKER_FORM, MARKER_SHEET, MARKER_VERSION, choices_of,
 )
-from addin.forms.model import Field, Form, Heading, Table
+from addin.forms.model import Field, Form, Grid, Heading, Section, Table
 
 _INPUT_FILL = PatternFill("solid", fgColor="FFFDE7")
 _SECTION_FILL = PatternFill("solid", fgColor="1F3864")
@@ -57,6 +59,7 @@ class Layout:
 
     cells: dict[str, str] = field(default_factory=dict)          # field id -> "C9"
     tables: dict[str, tuple[int, int]] = field(default_factory=dict)  # table id -> (header row, first col)
+    sheets: dict[str, str] = field(default_factory=dict)         # field id -> its sheet, when not the form's
 
 
 def column_header(c: Field) -> str:
@@ -88,6 +91,9 @@ def build(form: Form, config: Config) -> tuple[Workbook, Layout]:
     ws["B4"].font = _font(italic=True, color="595959")
     row = 6
     for section in form.sections:
+        if section.sheet:
+            _write_sheet_section(wb, form, section, config, list_refs, layout)
+            continue
         for col in "BCD":
             ws[f"{col}{row}"].fill = _SECTION_FILL
         ws[f"B{row}"] = section.title
@@ -114,21 +120,125 @@ def build(form: Form, config: Config) -> tuple[Workbook, Layout]:
                 row = _write_table(ws, item, row, config, list_refs, layout) + 1
         row += 1
 
+    # A4, as in England; landscape when a table runs past column D, else the print is too small to read.
+    # An A3 form (a meeting table) is landscape throughout.
+    wide = form.paper == "A3" or any(len(t.columns) > 3 for t in form.tables)
+    _finish(ws, form.paper, "landscape" if wide else "portrait", pages_down=0)
+    _package_additions(wb, form, layout, config)
+    _write_marker(wb, form)
+    return wb, layout
+
+
+def _package_additions(wb, form: Form, layout: Layout, config) -> None:
+    """What the form's package adds to its blank (its plugin's `workbook` hook), e.g. a summary sheet."""
+    from addin.forms.registry import plugins
+
+    hook = plugins()[form.id].workbook if form.id in plugins() else None
+    if hook:
+        hook(wb, layout, config)
+
+
+def _finish(ws, paper: str, orientation: str, pages_down: int) -> None:
+    """Protection and printing: one page wide (and `pages_down` pages down; 0: as many as needed)."""
     ws.protection.sheet = True          # labels locked; input cells unlocked; no password
     ws.protection.formatColumns = False  # people may still widen columns and rows
     ws.protection.formatRows = False
     ws.sheet_view.showGridLines = False
     ws.print_options.gridLines = False
-    # A4, as in England; landscape when a table runs past column D, else the print is too small to read.
-    wide = any(len(t.columns) > 3 for t in form.tables)
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if wide else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3 if paper == "A3" else ws.PAPERSIZE_A4
+    ws.page_setup.orientation = orientation
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = pages_down
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    _write_marker(wb, form)
-    return wb, layout
+
+
+# A sheet of its own holding a grid: the row labels in B, then one column per grid column, as wide as
+# fills an A3 landscape page (about 215 characters across) at full size.
+_GRID_LABEL_WIDTH, _GRID_ACROSS = 24, 190
+_GRID_ROW_HEIGHT, _GRID_FIELD_HEIGHT = 122, 80
+
+
+def _write_sheet_section(wb, form: Form, section: Section, config, list_refs, layout: Layout) -> None:
+    """A section on its own sheet, laid out as on paper: headings and notes across the page, a grid as a
+    matrix (row labels down the left, column headings across the top), a field as a box across the grid."""
+    if any(isinstance(i, Table) for i in section.items):
+        raise ValueError(f"{form.id}: a table cannot sit on the sheet of its own '{section.sheet}'")
+    ws = wb.create_sheet(section.sheet, index=wb.sheetnames.index(form.sheet) + 1)
+    ncols = max([len(i.columns) for i in section.items if isinstance(i, Grid)] or [1])
+    width = max(12, _GRID_ACROSS // ncols)
+    last = get_column_letter(2 + ncols)
+    ws.column_dimensions["A"].width = 2
+    ws.column_dimensions["B"].width = _GRID_LABEL_WIDTH
+    for j in range(ncols):
+        ws.column_dimensions[get_column_letter(3 + j)].width = width
+    across = _GRID_LABEL_WIDTH + width * ncols
+    ws["B1"] = section.title
+    ws["B1"].font = _font(bold=True, size=14, color="1F3864")
+    ws.row_dimensions[1].height = 21
+    ws["B2"] = f"{form.title} · {config.authority} · SafeContext form {form.id} version {form.version}"
+    ws["B2"].font = _font(italic=True, color="595959")
+    if section.shows:  # a formula, so the printed page says whose it is without typing it twice
+        shown = (f'IF({f}="","",TEXT({f},"dd/mm/yyyy"))' if form[f].type == "date" else f for f in section.shows)
+        ws["B3"] = "=" + '&"   ·   "&'.join(f'"{form[f].label}: "&{v}' for f, v in zip(section.shows, shown))
+        ws["B3"].font = _font(bold=True)
+    row = 4
+    for item in section.items:
+        if isinstance(item, Heading):
+            ws[f"B{row}"] = item.text
+            ws[f"B{row}"].alignment = _WRAP
+            ws[f"B{row}"].font = _font(italic=item.note, bold=not item.note,
+                                       color="595959" if item.note else "1F3864")
+            ws.merge_cells(f"B{row}:{last}{row}")
+            _fit_row(ws, row, (item.text, across, 11))
+            row += 1
+        elif isinstance(item, Grid):
+            row = _write_grid(ws, wb, item, row, width, config, list_refs, layout) + 1
+        else:
+            label = ws.cell(row=row, column=2, value=item.label + (" *" if item.required else ""))
+            label.font = _font(bold=True)
+            label.alignment = _WRAP
+            label.fill = _HEAD_FILL
+            label.border = _BOX
+            _place(ws, wb, item, row, 3, config, list_refs, layout)
+            ws.merge_cells(f"C{row}:{last}{row}")
+            ws.row_dimensions[row].height = _GRID_FIELD_HEIGHT if item.type == "longtext" else 30
+            row += 1
+    ws.print_area = f"A1:{last}{row - 1}"
+    _finish(ws, form.paper, "landscape", pages_down=1)
+
+
+def _write_grid(ws, wb, g: Grid, row: int, width: int, config, list_refs, layout: Layout) -> int:
+    """The grid's heading row and one row per grid row, from `row`; returns the last row used."""
+    for j, (_, label, _) in enumerate(g.columns):
+        h = ws.cell(row=row, column=3 + j, value=label)
+        h.font = _font(bold=True)
+        h.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        h.fill = _HEAD_FILL
+        h.border = _BOX
+    _fit_row(ws, row, *((label, width, 11) for _, label, _ in g.columns), at_least=32)
+    for i, (rkey, rlabel, prompt) in enumerate(g.rows, start=1):
+        r = row + i
+        head = ws.cell(row=r, column=2, value=CellRichText(
+            TextBlock(InlineFont(rFont="Calibri", b=True, sz=11), rlabel),
+            *([TextBlock(InlineFont(rFont="Calibri", i=True, sz=9, color="595959"), "\n" + prompt)] if prompt else [])))
+        head.alignment = _WRAP
+        head.fill = _HEAD_FILL
+        head.border = _BOX
+        for j, f in enumerate(g.fields[(i - 1) * len(g.columns):i * len(g.columns)]):
+            _place(ws, wb, f, r, 3 + j, config, list_refs, layout)
+        ws.row_dimensions[r].height = _GRID_ROW_HEIGHT
+    return row + len(g.rows)
+
+
+def _place(ws, wb, f: Field, row: int, col: int, config, list_refs, layout: Layout) -> None:
+    """An input cell for `f` at (row, col) on `ws`, with its drop-down or input message and its name."""
+    cell = ws.cell(row=row, column=col)
+    _style_input(cell, f)
+    _validate(ws, f, cell.coordinate, config, list_refs)
+    wb.defined_names[f.id] = DefinedName(f.id, attr_text=f"{quote_sheetname(ws.title)}!${get_column_letter(col)}${row}")
+    layout.cells[f.id] = cell.coordinate
+    layout.sheets[f.id] = ws.title
 
 
 def write_blank(form: Form, path: str | Path, config: Config) -> Path:
@@ -170,12 +280,16 @@ def _write_table(ws, t: Table, row: int, config, list_refs, layout: Layout) -> i
         for j, c in enumerate(t.columns):
             cell = ws.cell(row=row + 1 + i, column=first_col + j)
             _style_input(cell, c)
-            if j == 0 and i < len(t.preset):
-                cell.value = t.preset[i]
+            if j < len(t.fixed(i)):
+                cell.value = t.fixed(i)[j]
     last = row + nrows
-    for j, c in enumerate(t.columns):
-        letter = get_column_letter(first_col + j)
-        _validate(ws, c, f"{letter}{row + 1}:{letter}{last}", config, list_refs)
+    letters = {c.id: get_column_letter(first_col + j) for j, c in enumerate(t.columns)}
+    for c in t.columns:
+        letter = letters[c.id]
+        if c.depends:
+            _validate_dependent(ws, t, c, letters, row + 1, last, config, list_refs)
+        else:
+            _validate(ws, c, f"{letter}{row + 1}:{letter}{last}", config, list_refs)
     ref = f"B{row}:{get_column_letter(first_col + len(t.columns) - 1)}{last}"
     xt = XlTable(displayName=t.id, ref=ref)
     xt.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
@@ -233,6 +347,33 @@ def _validate(ws, f: Field, ref: str, config, list_refs) -> None:
     dv.add(ref)
 
 
+def dependent_name(t: Table, c: Field, positions: tuple[int, ...] = ()) -> str:
+    """The defined name of a dependent column's list: all its choices, or (1-based positions of the values
+    it depends on in their own lists) the choices for them: choices_factors_factor_2_1."""
+    return "_".join(["choices", t.id, c.id, *map(str, positions)])
+
+
+def _validate_dependent(ws, t: Table, c: Field, letters: dict, first: int, last: int, config, list_refs) -> None:
+    """A drop-down offering the choices for the values of `c.depends` in the same row (all of them while
+    those are blank): INDIRECT of the name made from their positions in their lists, which Excel and
+    LibreOffice both evaluate per row."""
+    matches = '&"_"&'.join(f"MATCH(${letters[d]}{first},{list_refs[tuple(choices_of(t.column(d), config))]},0)"
+                           for d in c.depends)
+    whole = dependent_name(t, c)
+    dv = DataValidation(type="list", formula1=f'INDIRECT(IFERROR("{whole}_"&{matches},"{whole}"))',
+                        allow_blank=True)
+    heads = " and ".join(f"'{t.column(d).label}'" for d in c.depends)
+    dv.error = f"Please pick one of the values in the list for '{c.label[:40]}', which follows the row's {heads}."
+    dv.errorStyle = "warning"  # a code alone (PEER-V02) may be typed; the checks say whether it fits the row
+    dv.showErrorMessage = True
+    dv.errorTitle = "SafeContext"
+    dv.promptTitle = c.label[:32]
+    dv.prompt = (c.help or f"Pick the {heads} first: the list then offers only their choices.")[:255]
+    dv.showInputMessage = True
+    ws.add_data_validation(dv)
+    dv.add(f"{letters[c.id]}{first}:{letters[c.id]}{last}")
+
+
 def _list_key(f: Field) -> str:
     """A choice list's heading on the Lists sheet: the configured list's name, else the field's id."""
     return f.choices if isinstance(f.choices, str) else f.id
@@ -250,6 +391,16 @@ def _write_lists(wb: Workbook, form: Form, config: Config) -> dict[tuple[str, ..
     for f in every:
         if f.type == "choice":
             lists.setdefault(tuple(choices_of(f, config)), _list_key(f))
+    named = {}  # a dependent column's lists, by their defined names
+    for t in form.tables:
+        for c in t.columns:
+            if c.depends:
+                named[dependent_name(t, c)] = tuple(choices_of(c, config))
+                options = [choices_of(t.column(d), config) for d in c.depends]
+                for values, subset in c.by:
+                    positions = tuple(o.index(v) + 1 for o, v in zip(options, values))
+                    named[dependent_name(t, c, positions)] = subset
+                    lists.setdefault(subset, f"{c.id} {' / '.join(values)}")
     refs = {}
     for j, (values, key) in enumerate(lists.items(), start=1):
         letter = get_column_letter(j)
@@ -257,6 +408,8 @@ def _write_lists(wb: Workbook, form: Form, config: Config) -> dict[tuple[str, ..
         for i, v in enumerate(values, start=2):
             ws.cell(row=i, column=j).value = v
         refs[values] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
+    for name, values in named.items():
+        wb.defined_names[name] = DefinedName(name, attr_text=refs[values])
     ws.protection.sheet = True
     return refs
 

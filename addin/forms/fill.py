@@ -28,7 +28,12 @@ class Filler:
         self.form = form
         self.wb, self.layout = build(form, config)
         self.ws = self.wb[form.sheet]
-        self._formats = {ref: self.ws[ref].number_format for ref in self.layout.cells.values()}
+        self._formats = {fid: self._cell(fid).number_format for fid in self.layout.cells}
+
+    def _cell(self, fid: str):
+        """A field's input cell (on its own sheet, for a section laid out on a sheet of its own)."""
+        sheet = self.layout.sheets.get(fid)
+        return (self.wb[sheet] if sheet else self.ws)[self.layout.cells[fid]]
 
     def _table_cells(self, tid: str):
         table = self.form[tid]
@@ -37,21 +42,21 @@ class Filler:
         return table, header_row, first_col, capacity
 
     def reset(self) -> None:
-        for ref, fmt in self._formats.items():
-            self.ws[ref].value = None
-            self.ws[ref].number_format = fmt
+        for fid, fmt in self._formats.items():
+            self._cell(fid).value = None
+            self._cell(fid).number_format = fmt
         for tid in self.layout.tables:
             table, header_row, first_col, capacity = self._table_cells(tid)
             for i in range(capacity):
                 for j in range(len(table.columns)):
-                    preset = table.preset[i] if j == 0 and i < len(table.preset) else None
+                    preset = table.fixed(i)[j] if j < len(table.fixed(i)) else None
                     self.ws.cell(row=header_row + 1 + i, column=first_col + j).value = preset
 
     def fill(self, values: dict | None = None, tables: dict | None = None):
         """Values as given (so tests can type what people type: "Y", "3/9/2015", "95%")."""
         self.reset()
         for fid, value in (values or {}).items():
-            _put(self.ws[self.layout.cells[fid]], value)
+            _put(self._cell(fid), value)
         for tid, rows in (tables or {}).items():
             table, header_row, first_col, capacity = self._table_cells(tid)
             if len(rows) > capacity:

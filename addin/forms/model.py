@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field as dc_field
+from functools import cached_property
 
 # Field types. Each has a reader (addin.intake.values) and a generic check (validators.common).
 TYPES = {
@@ -50,8 +51,18 @@ class Field:
     max_length: int | None = None       # longest text taken; default by type (MAX_LENGTH)
     since: str | None = None            # the template version that added it (older forms lack its cell)
     leaves: str | None = None           # personal: what it becomes when data leaves the store (LEAVES)
+    # A table column whose drop-down depends on other columns of its row: `depends` names them, `by`
+    # gives the choices for each combination of their values ((values, choices), ...); `choices` is
+    # then every choice in order (what the reader accepts; the form's rules say which fit the row).
+    depends: tuple[str, ...] = ()
+    by: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
 
     def __post_init__(self):
+        if self.by and self.choices is None:
+            union = dict.fromkeys(c for _, subset in self.by for c in subset)
+            object.__setattr__(self, "choices", tuple(union))
+        if bool(self.depends) != bool(self.by) or any(len(k) != len(self.depends) for k, _ in self.by):
+            raise ValueError(f"{self.id}: 'depends' and 'by' go together, one value per column depended on")
         if self.max_length is None and self.type in MAX_LENGTH:
             object.__setattr__(self, "max_length", MAX_LENGTH[self.type])
         if self.type not in TYPES:
@@ -66,6 +77,10 @@ class Field:
                                         (LEAVES[self.leaves] and self.type not in LEAVES[self.leaves])):
             raise ValueError(f"{self.id}: a {self.type} field cannot leave the store as {self.leaves!r}")
 
+    def choices_for(self, *values) -> tuple[str, ...] | None:
+        """A dependent column's choices for its row's values of `depends` (None: no such combination)."""
+        return dict(self.by).get(tuple(values))
+
 
 @dataclass(frozen=True)
 class Table:
@@ -75,7 +90,9 @@ class Table:
     label: str
     columns: tuple[Field, ...]
     rows: int = 5                       # blank rows in a new workbook
-    preset: tuple[str, ...] = ()        # fixed first-column values, one row each (e.g. agency names)
+    # Fixed values, one row each: the first column's (agency names), or a tuple of the first columns' values
+    # (an audit statement's number and text). Rows with nothing entered beside them are not data.
+    preset: tuple[str | tuple[str, ...], ...] = ()
     help: str = ""
     personal: bool = False
 
@@ -85,6 +102,40 @@ class Table:
 
     def column(self, column_id: str) -> Field:
         return next(c for c in self.columns if c.id == column_id)
+
+    def fixed(self, i: int) -> tuple[str, ...]:
+        """The preset values of row i (0-based) for its first columns; () beyond the preset rows."""
+        if i >= len(self.preset):
+            return ()
+        return self.preset[i] if isinstance(self.preset[i], tuple) else (self.preset[i],)
+
+    @property
+    def preset_columns(self) -> tuple[str, ...]:
+        """The ids of the columns preset values fill."""
+        return tuple(c.id for c in self.columns[:max((len(self.fixed(i)) for i in range(len(self.preset))),
+                                                      default=0)])
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A matrix of cells laid out as on the paper form: one field per row and column, each with the
+    id '<id>_<row key>_<column key>' (grid_peer_risk) and the label 'Row: Column'."""
+
+    id: str
+    label: str
+    rows: tuple[tuple[str, str, str], ...]     # (key, label, help): the row's label cell also shows its help
+    columns: tuple[tuple[str, str, str], ...]  # (key, label, help): the help is each cell's input message
+    type: str = "longtext"
+    personal: bool = False
+
+    @cached_property  # built once: every reader and check asks for the form's fields
+    def fields(self) -> tuple[Field, ...]:
+        return tuple(Field(f"{self.id}_{r}_{c}", f"{self.label}, {rl}: {cl}", self.type, personal=self.personal,
+                           help=ch) for r, rl, _ in self.rows for c, cl, ch in self.columns)
+
+    def field(self, row: str, column: str) -> str:
+        """The id of one cell's field."""
+        return f"{self.id}_{row}_{column}"
 
 
 @dataclass(frozen=True)
@@ -98,7 +149,9 @@ class Heading:
 @dataclass(frozen=True)
 class Section:
     title: str
-    items: tuple[Field | Table | Heading, ...]
+    items: tuple[Field | Table | Grid | Heading, ...]
+    sheet: str | None = None  # a sheet of its own (a grid printed on a page of its own); None: the form's sheet
+    shows: tuple[str, ...] = ()  # on a sheet of its own: fields typed elsewhere shown at its top (whose page it is)
 
 
 @dataclass(frozen=True)
@@ -113,6 +166,7 @@ class Form:
     sections: tuple[Section, ...]
     intro: str = ""
     known_versions: tuple[str, ...] = ()
+    paper: str = "A4"       # "A3": printed on A3 landscape (a meeting table); A4 otherwise
     _index: dict = dc_field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
@@ -125,7 +179,8 @@ class Form:
 
     @property
     def fields(self) -> list[Field]:
-        return [i for s in self.sections for i in s.items if isinstance(i, Field)]
+        return [f for s in self.sections for i in s.items
+                for f in ((i,) if isinstance(i, Field) else i.fields if isinstance(i, Grid) else ())]
 
     @property
     def tables(self) -> list[Table]:
@@ -137,7 +192,8 @@ class Form:
     def section_of(self, item_id: str) -> str:
         """The title of the section holding a field or table ('exclusions.date_to': the table's)."""
         item_id = item_id.split(".")[0]
-        return next(s.title for s in self.sections for i in s.items if getattr(i, "id", None) == item_id)
+        return next(s.title for s in self.sections for i in s.items if getattr(i, "id", None) == item_id
+                    or isinstance(i, Grid) and any(f.id == item_id for f in i.fields))
 
     def label_of(self, item_id: str) -> str:
         """A field's label; 'Table, Column' for a table column given as 'exclusions.date_to'."""

@@ -14,13 +14,16 @@ class Identity:
     `number`: the field whose value names the record (compared with spaces collapsed, in upper
     case). `fallback`: fields that identify it when the number is blank or new (kept only as a
     sha256, so a UPN never appears in the store's keys). `completed`: the "date completed" field
-    that decides which of two forms is older when either has no saved time.
+    that decides which of two forms is older when either has no saved time. `with_number`: fields
+    whose values join the number in the record's key, all needed (a meeting record: its case
+    reference and meeting date, so a later meeting about the same case is a record of its own).
     """
 
     number: str
     term_date: str
     fallback: tuple[str, ...] = ()
     completed: str | None = None
+    with_number: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class FormPlugin:
     command_name: str | None = None
     ribbon: tuple = ()               # (label, entry point in `excel`, tip[, imageMso]): its own ribbon buttons
     excel: str | None = None         # the module holding those entry points
+    workbook: Callable | None = None  # workbook(wb, layout, config): adds to a blank (a summary sheet, locks)
 
     @property
     def id(self) -> str:
@@ -51,6 +55,6 @@ class FormPlugin:
         return self.form.id.replace("-", "_")
 
     def __post_init__(self):
-        for fid in (self.identity.number, self.identity.term_date, *self.identity.fallback,
+        for fid in (self.identity.number, self.identity.term_date, *self.identity.fallback, *self.identity.with_number,
                     *([self.identity.completed] if self.identity.completed else [])):
             self.form[fid]  # KeyError at once for a misspelt field

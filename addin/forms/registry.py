@@ -15,6 +15,8 @@ from addin.forms.plugin import FormPlugin
 PACKAGES = (
     "addin.catalogue.fap_referral",
     "addin.catalogue.pgi",
+    "addin.catalogue.hsb_framework",
+    "addin.catalogue.hsb_audit",
 )
 EXTRA = "SAFECONTEXT_FORMS"
 

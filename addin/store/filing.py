@@ -269,7 +269,9 @@ def unfileable(res: FileResult) -> str | None:
         if version and not form.in_version(form[ident.number], version):
             return (f"it is a {p.name} of template version {version}, which has no {form[ident.number].label}; "
                     f"copy its entries into a current form ('safecontext new {form.id}')")
-        return f"it has no {form[ident.number].label}; fill it in"
+        missing = next((f for f in (ident.number, *ident.with_number) if res.values.get(f) in (None, "")),
+                       ident.number)
+        return f"it has no {form[missing].label}; fill it in"
     return None
 
 

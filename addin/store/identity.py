@@ -33,9 +33,13 @@ def alt_key(identity: Identity, values: dict) -> str | None:
 
 
 def number_key(identity: Identity, values: dict) -> str | None:
-    """'ref:' + the record's number, or None when it has none."""
+    """'ref:' + the record's number (and '|' + each `with_number` value: 'ref:HSB-0042|2026-10-05'), or None
+    when it has none (or lacks a `with_number` value)."""
     number = normal_number(values.get(identity.number))
-    return f"ref:{number}" if number else None
+    parts = [_key_text(values.get(f)) for f in identity.with_number]
+    if not number or not all(parts):
+        return None
+    return "|".join([f"ref:{number}", *parts])
 
 
 def record_key(identity: Identity, values: dict) -> str | None:
