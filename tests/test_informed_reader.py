@@ -13,8 +13,8 @@ number a name (the same name wherever the same number is printed), and knows
   column's Total, and the complements (all - any <= referrals - any concern, ...); one agency <= "Other
   agencies involved" <= the five agencies; every other count <= referrals;
 - the concerns, exactly: one unknown >= 0 per combination of concerns (255); those listed are shown,
-  "All other combinations" is the sum of the rest; concern totals, pairs (co-occurrence) and "two or more
-  concerns" are sums of them;
+  "All other combinations" is the sum of the rest; concern totals, pairs (co-occurrence), "two or more
+  concerns" and the referrals with one, two, and three or more concerns are sums of them;
 - Data quality: the fields listed are the most often blank, ties in form order; filled + blank =
   referrals for the information fields on Contexts; a school response >= each response field filled.
 
@@ -147,6 +147,8 @@ class Reader:
                 self.le([("concern", c)], ["A"])
             self.le(["A"], [("concern", c) for c in EIGHT])
             return
+        if sheet == "Overlaps" and title.startswith("Referrals by number of concerns"):
+            return self._degrees(b)
         if sheet == "Overlaps" and cols == [REFS]:
             return self._combinations(b)
         if sheet == "Overlaps":
@@ -241,6 +243,20 @@ class Reader:
             self.eq([n for s, n in every.items() if {x, y} <= s], ("pair", x, y))
         if "two" in self.sightings:
             self.eq([n for s, n in every.items() if len(s) >= 2], "two")
+        self.every = every
+
+    def _degrees(self, b):
+        """One concern, two concerns, three or more (or two or more, the Summary's line): sums of the
+        combinations by their number of concerns."""
+        sizes = {"One concern": lambda s: len(s) == 1, "Two concerns": lambda s: len(s) == 2,
+                 "Three or more concerns": lambda s: len(s) >= 3, "Two or more concerns": lambda s: len(s) >= 2}
+        assert list(b.counts.index) in (list(sizes)[:3], ["One concern", "Two or more concerns"])
+        for r in b.counts.index:
+            name = "two" if r == "Two or more concerns" else ("Overlaps", b.title, r, REFS)
+            self.see(name, b.counts.loc[r, REFS], WITHHELD in (b.note or "") and name != "two",
+                     where=("Overlaps", b.title, r, REFS))
+            self.eq([n for s, n in self.every.items() if sizes[r](s)], name)
+        self.see("A", b.col_totals[REFS])
 
     def _blanks(self, b, cell):
         listed = [str(r) for r in b.counts.index]
@@ -515,7 +531,7 @@ def test_the_reader_works_out_what_suppression_against_totals_alone_leaves(confi
     exact, _ = matrix(config, referrals(FIVE))
     totals_only, _ = _linked(exact, THRESHOLD, None)
     found = exposed(exact, totals_only)
-    assert len(found) == 53
+    assert len(found) == 54  # 53, and "One concern" (5 less "two or more concerns") of referrals by number of concerns
     wards = "Wards", "Referrals by ward and concern"
     assert found[wards + ("Abbey", REFS)] == (1, 1)    # any concern 0 beside referrals c: exactly 1
     assert found[wards + ("Castle", "Gangs")] == (2, 2)
@@ -569,7 +585,13 @@ def test_a_twelve_referral_term_published_in_full_leaves_every_c_wide_enough(con
         CARE: C}
     assert [b.title for s in pub for b in s.blocks if b.withheld] == [
         "Referrals by school and concern", "Referrals by ward and concern", "Referrals by gender and concern",
-        "Referrals by ethnicity group and concern", "Referrals by year group and concern"]
+        "Referrals by ethnicity group and concern", "Referrals by year group and concern",
+        "Referrals by number of concerns (each referral counted once)"]
+    # six with one concern, three with two, none with three: two and three or more are shown together, as the
+    # Summary's "two or more concerns" (3, so c), and one concern is 9 less that
+    degrees = by["Overlaps"].blocks[1]
+    assert degrees.counts[REFS].to_dict() == {"One concern": C, "Two or more concerns": C}
+    assert degrees.col_totals[REFS] == 9
     # The nine with peer information are the nine with a concern: all of that row hidden, one 0 apart.
     ctx = by["Contexts"].blocks[0]
     assert ctx.counts.loc["Peer group information recorded"].tolist() == [C] * 6 + [0] + [C] * 3
@@ -581,7 +603,7 @@ def test_a_twelve_referral_term_published_in_full_leaves_every_c_wide_enough(con
     assert wards.col_totals.tolist() == [C, C, C, C, 0, C, C, C, 9, C] and wards.grand_total == 12
     combos = by["Overlaps"].blocks[0]
     assert combos.counts[REFS].to_dict() == {OTHER: 9} and combos.col_totals[REFS] == 9
-    co = by["Overlaps"].blocks[1].counts
+    co = by["Overlaps"].blocks[2].counts
     assert {r: list(co.loc[r]) for r in co.index} == {
         "CSE": [C, 0, 0, 0, 0, C, 0, C], "Serious youth violence": [0, C, C, 0, 0, 0, 0, 0],
         "Gangs": [0, C, C, 0, 0, 0, 0, 0], "Harmful sexual behaviour": [0, 0, 0, C, 0, 0, 0, 0],
@@ -591,7 +613,7 @@ def test_a_twelve_referral_term_published_in_full_leaves_every_c_wide_enough(con
     from addin.catalogue.fap_referral.matrix.publishable import _linked
 
     totals_only, _ = _linked(exact, THRESHOLD, None)
-    assert len(exposed(exact, totals_only)) == 77  # what the network suppression alone would have left
+    assert len(exposed(exact, totals_only)) == 78  # what the network suppression alone would have left
 
 
 # --- the property ---------------------------------------------------------------------------------

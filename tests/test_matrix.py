@@ -314,6 +314,7 @@ TITLES = {
     "Demographics": ["Referrals by gender and concern", "Referrals by ethnicity group and concern",
                      "Referrals by year group and concern"],
     "Overlaps": ["Referrals by combination of concerns (each referral counted once)",
+                 "Referrals by number of concerns (each referral counted once)",
                  "Concern co-occurrence (referrals with both; the diagonal is each concern's total)"],
     "Contexts": ["Contextual information recorded, by concern"],
     "Groups & provision": ["Vulnerable groups by concern", "Fair Access protocol categories",
@@ -441,6 +442,10 @@ COMBINATIONS = {
     "Missing from education + Missing from home": 1,       # S22
     "Relationship/domestic abuse": 1,                      # S23
 }
+DEGREES = {"One concern": [5],              # S10, S14, S17, S18, S23
+           "Two concerns": [11],            # the five with CSE + Missing from home, S04, S06, S07, S13, S19, S22
+           "Three or more concerns": [1],   # S05
+           "Total": [17]}
 CO_OCCURRENCE = {  # rows and columns in CONCERN_LABELS order; the diagonal is each concern's total
     "CSE": [7, 1, 1, 0, 0, 1, 0, 5],
     "Serious youth violence": [1, 5, 4, 0, 0, 0, 0, 0],
@@ -582,6 +587,8 @@ def test_overlaps(internal):
     assert got.pop("Total") == 17
     assert got == COMBINATIONS
     assert list(got)[:3] == ["CSE + Missing from home", "Serious youth violence + Gangs", "Missing from education"]
+    degrees = block(ws, "Referrals by number of concerns (each referral counted once)")
+    assert (degrees["index"], degrees["columns"], degrees["rows"]) == ("Number of concerns", ["Referrals"], DEGREES)
     co = block(ws, "Concern co-occurrence (referrals with both; the diagonal is each concern's total)")
     assert co["columns"] == CONCERN_LABELS
     assert co["rows"] == CO_OCCURRENCE
@@ -674,6 +681,9 @@ def test_publishable_summary_trend_and_overlaps(public):
     combos = block(wb["Overlaps"], "Referrals by combination of concerns (each referral counted once)")
     # "CSE + Missing from home" (5) is pooled too: CSE's total of 7 less 5 would say 2 are in other combinations
     assert combos["rows"] == {"All other combinations": [17], "Total": [17]}
+    # one with three concerns: so two and three or more are shown together, as the Summary's "two or more"
+    degrees = block(wb["Overlaps"], "Referrals by number of concerns (each referral counted once)")
+    assert degrees["rows"] == {"One concern": [5], "Two or more concerns": [12], "Total": [17]}
     co = block(wb["Overlaps"], "Concern co-occurrence (referrals with both; the diagonal is each concern's total)")
     diagonal = [7, 5, c, c, c, c, c, 6]  # each concern's total, as printed everywhere else
     assert co["rows"] == {label: [diagonal[i] if i == j else c for j in range(8)]
@@ -734,10 +744,11 @@ def test_publishable_follows_the_rules_in_every_cell(internal, public):
     in a withheld table every count is c."""
     exact, shown = every_block(internal), every_block(public)
     pooled = ("Overlaps", "Referrals by combination of concerns (each referral counted once)")
+    degrees = ("Overlaps", "Referrals by number of concerns (each referral counted once)")
     withheld = {key for key in exact if key[1] in PUB_WITHHELD}
     checked = 0
     for key, b in exact.items():
-        if key == pooled:
+        if key in (pooled, degrees):  # pooled; two and three or more shown together (test_publishable_summary...)
             continue
         assert shown[key]["columns"] == b["columns"] and set(shown[key]["rows"]) == set(b["rows"]), key
         for label, row in b["rows"].items():

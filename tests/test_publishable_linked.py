@@ -78,8 +78,9 @@ def published(config, referrals: list[dict], previous: list[dict]) -> dict:
             put(REFERRALS if label == "All referrals" else label, f"{name} Total row", value)
     overlaps = sheets["Overlaps"].blocks
     put(ANY, "Overlaps combinations total", overlaps[0].col_totals[REFERRALS])
+    put(ANY, "Overlaps number of concerns total", overlaps[1].col_totals[REFERRALS])
     for c in POP_CONCERNS:
-        put(labels[c], "co-occurrence diagonal", overlaps[1].counts.loc[labels[c], labels[c]])
+        put(labels[c], "co-occurrence diagonal", overlaps[2].counts.loc[labels[c], labels[c]])
     trend = sheets["Trend"].blocks[0].counts
     for label, value in trend.loc[TERM].items():
         put(label, "Trend this term", value)
@@ -213,7 +214,10 @@ def _overlaps(config, referrals):
     pub = {s.name: s for s in publishable(exact, 5, minimum_total=0)}
     if "Overlaps" not in pub:  # headline counts only: a term nothing could protect
         return None
-    return pub["Overlaps"].blocks, {s.name: s for s in exact}["Overlaps"].blocks[1].counts, dict(pub["Summary"].lines)
+    combos, degrees, co = pub["Overlaps"].blocks  # combinations, by number of concerns, co-occurrence
+    assert degrees.title.startswith("Referrals by number of concerns")
+    _overlaps.degrees = degrees
+    return (combos, co), {s.name: s for s in exact}["Overlaps"].blocks[2].counts, dict(pub["Summary"].lines)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -234,6 +238,12 @@ def test_no_small_count_follows_from_co_occurrence_less_the_combinations_shown(c
         assert not 0 < two - multi < 5, (two, shown)
     if two != "c" and any_n != "c" and single:
         assert not 0 < any_n - two - single < 5, (any_n, two, shown)
+    sizes = {"One concern": lambda k: " + " not in k, "Two concerns": lambda k: k.count(" + ") == 1,
+             "Three or more concerns": lambda k: k.count(" + ") >= 2}
+    for row, published in _overlaps.degrees.counts[REFERRALS].items():  # referrals by number of concerns
+        holding = [v for k, v in shown.items() if sizes[row](k)]
+        if published != "c" and holding:
+            assert not 0 < published - sum(holding) < 5, (row, published, shown)
     labels = list(co.counts.columns)
     for i, a in enumerate(labels):
         for b in labels[i:]:

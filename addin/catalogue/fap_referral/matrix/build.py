@@ -123,6 +123,21 @@ def overlaps(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return combos, co
 
 
+DEGREES = ("One concern", "Two concerns", "Three or more concerns")
+DEGREES_INDEX = "Number of concerns"
+DEGREES_TITLE = "Referrals by number of concerns (each referral counted once)"
+CO_OCCURRENCE_TITLE = "Concern co-occurrence (referrals with both; the diagonal is each concern's total)"
+
+
+def degrees(df: pd.DataFrame) -> pd.DataFrame:
+    """Referrals with at least one concern by how many they have: one, two, three or more (each counted once)."""
+    n = df[POP_CONCERNS].astype(bool).sum(axis=1)
+    counts = pd.DataFrame({REFERRALS: [int((n == 1).sum()), int((n == 2).sum()), int((n >= 3).sum())]},
+                          index=list(DEGREES))
+    counts.index.name = DEGREES_INDEX
+    return counts
+
+
 def trend_table(counts: pd.DataFrame) -> pd.DataFrame:
     """Per-term counts as the store gives them (term_counts) -> the Trend block's table, oldest first."""
     trend = pd.DataFrame({REFERRALS: counts["records"], ANY: counts["any"]}
@@ -177,6 +192,7 @@ def build(df: pd.DataFrame, term: str, trend: pd.DataFrame, config, agencies: pd
     ]))
 
     combos, co = overlaps(cur)
+    deg = degrees(cur)
     combo_counts = combos[[REFERRALS]].copy()
     combo_counts.index = [" + ".join(c for c in co.columns if row[c]) for _, row in combos.iterrows()]
     combo_counts.index.name = "Combination of concerns"
@@ -184,8 +200,9 @@ def build(df: pd.DataFrame, term: str, trend: pd.DataFrame, config, agencies: pd
         Block("Referrals by combination of concerns (each referral counted once)", combo_counts,
               col_totals=pd.Series({REFERRALS: int(combo_counts[REFERRALS].sum())}), heat=False,
               note="Only referrals with at least one peer-on-peer abuse concern."),
-        Block("Concern co-occurrence (referrals with both; the diagonal is each concern's total)", co,
-              additive_cols=False),
+        Block(DEGREES_TITLE, deg, col_totals=pd.Series({REFERRALS: int(deg[REFERRALS].sum())}),
+              heat=False, note="Only referrals with at least one peer-on-peer abuse concern."),
+        Block(CO_OCCURRENCE_TITLE, co, additive_cols=False),
     ]))
 
     ctx_cols = [ALL_REFERRALS, ANY] + [concern_labels()[c] for c in POP_CONCERNS]

@@ -22,7 +22,9 @@ which a reader can infer from the labels and each of which holds for every term 
   non-empty set S of the eight concerns (255, never published).  A combination listed is its u_S; "All
   other combinations" is the sum of the u_S not listed (without that row they are 0); all of them add up
   to the referrals with any concern; a concern's total is the sum of u_S over the S holding it, a pair's
-  co-occurrence count the sum over the S holding both, two or more concerns the sum over |S| >= 2.  So
+  co-occurrence count the sum over the S holding both, two or more concerns the sum over |S| >= 2, and the
+  rows of referrals by number of concerns the sums over |S| = 1, |S| = 2 and |S| >= 3 (or |S| >= 2, "two
+  or more concerns", the Summary's line).  So
   "pair <= each of its two concerns", "pair <= two or more concerns" and every differencing of the
   combinations against concern totals and pairs follow.
 - Contexts and Vulnerable groups (columns All referrals, any concern, the eight concerns; a Total row): in
@@ -67,10 +69,11 @@ from itertools import combinations
 
 from addin.forms import get_form
 from addin.catalogue.fap_referral.declaration import CONCERNS
-from addin.catalogue.fap_referral.matrix.build import AGENCIES, CONTEXT_ROWS, POP_CONCERNS, Block, Sheet, optional_fields
+from addin.catalogue.fap_referral.matrix.build import (AGENCIES, CONTEXT_ROWS, DEGREES, DEGREES_INDEX, POP_CONCERNS, Block,
+                                                      Sheet, optional_fields)
 from addin.catalogue.fap_referral.matrix.labels import ALL_REFERRALS, ANY, NOT_RECORDED, REFERRALS
 from addin.catalogue.fap_referral.matrix.publishable import OTHER_COMBINATIONS as OTHER
-from addin.catalogue.fap_referral.matrix.publishable import QUERIES, TWO, _line_key, _shared
+from addin.catalogue.fap_referral.matrix.publishable import QUERIES, TWO, TWO_OR_MORE, _line_key, _shared
 from addin.suppression import SUPPRESSED
 from addin.suppression.reader import Knowledge, narrow, probe
 
@@ -80,7 +83,7 @@ AGENCY_ANY = CONTEXT_ROWS["_agency_any"]
 AGENCY_ROWS = [f"Agency involved (current): {a}" for a in AGENCIES]
 RESPONSE_ANY = CONTEXT_ROWS["_any_response"]
 WITHHELD_NOTE = "Withheld to protect small numbers: every count in this table is shown as c, zeros included."
-WITHHOLDABLE = ("by concern", "by context", "counts", "co-occurrence", "blanks")
+WITHHOLDABLE = ("by concern", "by context", "counts", "co-occurrence", "blanks", "degrees")
 LINE = -1  # the block index of a summary line's place
 PROBES = 2  # candidates tried, cheapest first, before the next kind of step
 
@@ -94,6 +97,8 @@ def kind(sheet: str, b: Block) -> str:
         return "trend"
     if sheet == "Data quality":
         return "blanks"
+    if sheet == "Overlaps" and b.counts.index.name == DEGREES_INDEX:
+        return "degrees"
     if sheet == "Overlaps":
         return "combinations" if cols == [REFERRALS] else "co-occurrence"
     if b.row_totals is not None and b.grand_total is not None:
@@ -149,13 +154,24 @@ class Matrix:
     def _numbers(self, si, bi, sheet, eb: Block, pb: Block):
         """(place, key, true value) for every number a block prints."""
         what = self.kinds[(si, bi)]
-        shared = _shared(sheet, eb)
+        shared = _shared(sheet, pb if what == "degrees" else eb)
         if what == "combinations":
             exact = {str(k): int(v) for k, v in eb.counts[REFERRALS].items()}
             listed = [str(k) for k in pb.counts.index]
             for label in listed:
                 value = exact[label] if label != OTHER else sum(v for k, v in exact.items() if k not in listed)
                 yield (si, bi, "cell", label, REFERRALS), ("combination", label), value
+            self.shared.add(ANY)
+            yield (si, bi, "col", REFERRALS, None), ANY, int(eb.col_totals[REFERRALS])
+            return
+        if what == "degrees":  # "two" and "three or more" may be published together, as "two or more"
+            exact = {str(k): int(v) for k, v in eb.counts[REFERRALS].items()}
+            exact[TWO_OR_MORE] = exact[DEGREES[1]] + exact[DEGREES[2]]
+            for label in (str(r) for r in pb.counts.index):
+                key = shared.get(("cell", label, REFERRALS), (sheet, eb.title, "cell", label, REFERRALS))
+                if key == TWO:
+                    self.shared.add(key)
+                yield (si, bi, "cell", label, REFERRALS), key, exact[label]
             self.shared.add(ANY)
             yield (si, bi, "col", REFERRALS, None), ANY, int(eb.col_totals[REFERRALS])
             return
@@ -255,6 +271,7 @@ def knowledge(m: Matrix) -> Knowledge:
     if a in k.values and all(c in k.values for c in POP):
         _concerns(k, {c: c for c in POP} | {ANY: a})
     contexts = None
+    degrees = next((m.cells(si, bi) for (si, bi), what in m.kinds.items() if what == "degrees"), {})
     for (si, bi), what in m.kinds.items():
         b = m.exact[si].blocks[bi]
         cells = m.cells(si, bi)
@@ -287,7 +304,7 @@ def knowledge(m: Matrix) -> Knowledge:
                         k.at_most([cells[(r, c)]], [cells[(AGENCY_ANY, c)]])
                     k.at_most([cells[(AGENCY_ANY, c)]], [cells[(r, c)] for r in agencies])
         elif what == "combinations":
-            _combinations(k, m, si, bi, cells)
+            _combinations(k, m, si, bi, cells, degrees)
         elif what == "trend":
             for r in rows:
                 row = {c: cells[(r, c)] for c in cols}
@@ -313,8 +330,9 @@ def _concerns(k: Knowledge, row: dict) -> None:
         k.at_most([row[ANY]], concerns)
 
 
-def _combinations(k: Knowledge, m: Matrix, si, bi, cells) -> None:
-    """The 255 unknowns u_S (referrals with exactly the concerns S) and what Overlaps and Summary say of them."""
+def _combinations(k: Knowledge, m: Matrix, si, bi, cells, degrees=None) -> None:
+    """The 255 unknowns u_S (referrals with exactly the concerns S) and what Overlaps and Summary say of them
+    (`degrees`: the cells of referrals by number of concerns)."""
     exact = {str(r): int(v) for r, v in m.exact[si].blocks[bi].counts[REFERRALS].items()}
     listed = {frozenset(r.split(" + ")): key for (r, c), key in cells.items() if c == REFERRALS and r != OTHER}
     pooled = cells.get((OTHER, REFERRALS))
@@ -338,6 +356,11 @@ def _combinations(k: Knowledge, m: Matrix, si, bi, cells) -> None:
             k.equal([key for s, key in u.items() if {x, y} <= s], ("pair", x, y))
     if TWO in k.values:
         k.equal([key for s, key in u.items() if len(s) >= 2], TWO)
+    sizes = dict(zip(DEGREES + (TWO_OR_MORE,), (lambda s: len(s) == 1, lambda s: len(s) == 2, lambda s: len(s) >= 3,
+                                                 lambda s: len(s) >= 2)))
+    for (row, _), key in (degrees or {}).items():
+        if row in sizes:
+            k.equal([x for s, x in u.items() if sizes[row](s)], key)
 
 
 def _blanks(k: Knowledge, m: Matrix, si, bi, contexts) -> None:

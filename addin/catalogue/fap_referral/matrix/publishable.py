@@ -6,7 +6,7 @@ from itertools import combinations
 import pandas as pd
 
 from addin.catalogue.fap_referral.declaration import CONCERNS
-from addin.catalogue.fap_referral.matrix.build import Block, Sheet
+from addin.catalogue.fap_referral.matrix.build import DEGREES_INDEX, Block, Sheet
 from addin.catalogue.fap_referral.matrix.labels import ALL_REFERRALS, ANY, REFERRALS
 from addin.suppression import SUPPRESSED, suppress_series, suppress_table
 
@@ -30,6 +30,7 @@ TWO, QUERIES, SCHOOLS_WITH = "Referrals with two or more concerns", "Filed with 
 LINE_KEYS = {REFERRALS: REFERRALS, ANY: ANY, BLANKS_OF: REFERRALS, TWO: TWO, QUERIES: QUERIES}
 MINIMUM_TOTAL = 20  # addin.config's default minimum_publishable_total
 HEADLINE = "Headline counts only"
+TWO_OR_MORE = "Two or more concerns"  # referrals by number of concerns: "two" and "three or more" together
 
 
 def publishable(sheets: list[Sheet], threshold: int, earlier: dict[str, set[str]] | None = None,
@@ -145,6 +146,9 @@ def _shared(sheet: str, b: Block) -> dict[tuple, str]:
     What it counts: REFERRALS (all referrals), ANY, or a concern's label.
     """
     out: dict[tuple, str] = {}
+    if sheet == OVERLAPS and b.counts.index.name == DEGREES_INDEX:  # adding up to any concern; its "two or more"
+        return {("col", REFERRALS): ANY} | ({("cell", TWO_OR_MORE, REFERRALS): TWO} if TWO_OR_MORE in b.counts.index
+                                            else {})
     if sheet == OVERLAPS and b.counts.columns.tolist() == [REFERRALS]:
         return {("col", REFERRALS): ANY}  # the combinations add up to the referrals with any concern
     if b.col_totals is not None:
@@ -267,6 +271,8 @@ def _block(b: Block, threshold: int, sheet: str, forced=frozenset()) -> Block:
     if sheet == CONTEXTS and b.col_totals is not None:  # referrals without it = a Data quality blank count
         n = b.col_totals.get(ALL_REFERRALS, 0)
         hide += [("cell", r, ALL_REFERRALS) for r, v in b.counts[ALL_REFERRALS].items() if _small(int(n - v), threshold)]
+    if sheet == OVERLAPS and b.counts.index.name == DEGREES_INDEX:
+        return _degrees(b, threshold, forced)
     if sheet == OVERLAPS and b.counts.columns.tolist() == [REFERRALS]:
         return _combinations(b, threshold, hide_total=bool(hide))
     # Totals a block does not publish constrain nothing: pass them as non-additive zeros.
@@ -284,6 +290,31 @@ def _block(b: Block, threshold: int, sheet: str, forced=frozenset()) -> Block:
                  grand_total=s.grand_total if b.grand_total is not None else None,
                  additive_rows=b.additive_rows, additive_cols=b.additive_cols, heat=b.heat, note=b.note,
                  chart=b.chart)
+
+
+def _degrees(b: Block, threshold: int, forced=frozenset()) -> Block:
+    """Referrals by number of concerns: one, two, three or more (adding up to "any concern").
+
+    "Two" and "three or more" add up to the Summary's "two or more concerns", so when either is small they are
+    shown together as "Two or more concerns" (that line's number) rather than as two "c"s; "one" is "any
+    concern" less that line, shown or hidden with it (a small one is c, as it would be anywhere).
+    """
+    counts = b.counts[REFERRALS].astype(int)
+    if not _split(counts, threshold):
+        one, two, more = counts.index
+        counts = pd.Series({one: int(counts[one]), TWO_OR_MORE: int(counts[two] + counts[more])})
+    hide = list(counts.index) if TWO in forced else [counts.index[0]] if ANY in forced else []
+    shown, total = suppress_series(counts, threshold, total=int(counts.sum()), additive=True, hide=hide,
+                                   hide_total=ANY in forced)
+    table = shown.to_frame(REFERRALS)
+    table.index.name = b.counts.index.name
+    return Block(b.title, table, col_totals=pd.Series({REFERRALS: total}), heat=False, note=b.note)
+
+
+def _split(counts: pd.Series, threshold: int) -> bool:
+    """Whether referrals by number of concerns show "two" and "three or more" apart: neither is small."""
+    _, two, more = (int(v) for v in counts)
+    return not (_small(two, threshold) or _small(more, threshold))
 
 
 def _combinations(b: Block, threshold: int, hide_total: bool = False, also=()) -> Block:
@@ -310,14 +341,18 @@ def _combinations(b: Block, threshold: int, hide_total: bool = False, also=()) -
 
 def _pooled(counts: pd.Series, threshold: int, also=()) -> list:
     """The combinations ("CSE + Gangs") to pool: the rare ones, then as few more as keep the pooled count
-    of every group a reader can total (each concern, each pair, "two or more concerns" and "one
-    concern") at 0 or at least the threshold (each combination joining the pool adds at least that)."""
+    of every group a reader can total (each concern, each pair, "two or more concerns", "one concern" and
+    the other rows of referrals by number of concerns) at 0 or at least the threshold (each combination joining the pool adds at least that)."""
     members = {k: frozenset(str(k).split(" + ")) for k in counts.index}
     pooled = [k for k in counts.index if counts[k] < threshold or k in also]
     concerns = sorted(set().union(*members.values())) if members else []
     groups = [frozenset([a]).issubset for a in concerns] + \
         [frozenset(p).issubset for p in combinations(concerns, 2)] + \
         [lambda m: len(m) >= 2, lambda m: len(m) == 1]
+    by_size = pd.Series([sum(int(counts[k]) for k in counts.index if size(members[k])) for size in
+                         (lambda m: len(m) == 1, lambda m: len(m) == 2, lambda m: len(m) >= 3)])
+    if _split(by_size, threshold):  # referrals by number of concerns shows two and three or more apart
+        groups += [lambda m: len(m) == 2, lambda m: len(m) >= 3]
     while True:
         for holds in groups:
             inside = sum(int(counts[k]) for k in pooled if holds(members[k]))
