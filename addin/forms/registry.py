@@ -16,7 +16,6 @@ PACKAGES = (
     "addin.catalogue.fap_referral",
     "addin.catalogue.pgi",
     "addin.catalogue.hsb_framework",
-    "addin.catalogue.hsb_audit",
 )
 EXTRA = "SAFECONTEXT_FORMS"
 
