@@ -1,0 +1,186 @@
+"""The HSB cohort profile: the 2017 study's tables (seed 000, Tables 1-4) from the filed frameworks.
+
+The study coded 49 frameworks by hand to compare young people who sexually harmed alone (sole), in
+groups (group) or both, and found contextual factors recorded far more often than acted on. This
+counts the same things from the frameworks a partnership files, over the latest meeting of each case
+in a period (a case counts once), by cohort: `sole`, `group`, `both` (the framework's "Group or sole
+offence"), `group_any` (group or both: the study's "at least in part in groups") and `all`.
+
+Every table is {row: {cohort: count}}, with the row keys analysts' tools rely on: field ids without
+their prefix (incident ticks, peer ticks), factor codes (IND-R01; IND-R-OTHER for an "Other" factor),
+context ids (individual, family, peer, school, neighbourhood). `publishable()` suppresses small
+numbers with addin.suppression, linking the tables that share numbers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from addin.catalogue.hsb_framework.declaration import CHALLENGES, HACKETT, INCIDENT, PEERS, RAG
+from addin.catalogue.hsb_framework.factors import BY_CONTEXT_AND_TYPE, CONTEXTS, OTHER, TYPES, code_of
+
+FORM_ID = "hsb-framework"
+COHORTS = ("sole", "group", "both", "group_any", "all")
+PARTS = ("sole", "group", "both")  # each case is in exactly one of these
+COHORT_LABELS = {"sole": "Sole", "group": "Group", "both": "Both", "group_any": "Group or both", "all": "All"}
+_COHORT_OF = {"Sole": "sole", "Group": "group", "Both": "both"}
+CONTEXT_IDS = tuple(key for key, _, _, _ in CONTEXTS)
+CONTEXT_OF_VALUE = {value: key for key, value, _, _ in CONTEXTS}
+CONTEXT_LABELS = {key: value for key, value, _, _ in CONTEXTS}
+LIGHTS = ("red", "amber", "green", "none")
+_LIGHT_OF = {value: value.split(" ")[0].lower() for value in RAG}
+NOT_RECORDED = "not_recorded"
+
+# Tables, in the order of the workbook and the JSON: (id, title, what a row counts).
+TABLES = (
+    ("frameworks_by_site", "Frameworks by site (Table 1)", "cases"),
+    ("incident_characteristics", "Characteristics of the incidents (Table 2: its first four rows)", "cases"),
+    ("peer_relationships", "Peer relationships (Table 3)", "cases"),
+    ("interventions_by_context", "Interventions by context (Table 4)", "interventions"),
+    ("frameworks_with_intervention", "Frameworks with at least one intervention in the context", "cases"),
+    ("factor_types", "Frameworks recording factors of each context and type", "cases"),
+    ("factors", "Frameworks recording each Appendix 4 factor", "cases"),
+    ("gaps", "Factors recorded and acted on, by context", "cases"),
+    ("hackett", "Hackett continuum: level of the behaviour", "cases"),
+    ("challenges", "Challenges of response", "cases"),
+    ("rag", "Interventions by traffic light and context", "interventions"),
+)
+
+
+def factor_rows() -> list[tuple[str, str, str, str]]:
+    """(row key, context id, type, text) of every factor row: each Appendix 4 code, then an Other row per
+    context and type (IND-R-OTHER), in the declaration's order."""
+    rows = []
+    letters = dict(TYPES)
+    for (context_value, kind), entries in BY_CONTEXT_AND_TYPE:
+        context = CONTEXT_OF_VALUE[context_value]
+        prefix = next(p for k, _, _, p in CONTEXTS if k == context)
+        for entry in entries:
+            if entry == OTHER:
+                rows.append((f"{prefix}-{letters[kind]}-OTHER", context, kind, f"Other ({kind.lower()})"))
+            else:
+                code, _, text = entry.partition(" - ")
+                rows.append((code, context, kind, text))
+    return rows
+
+
+@dataclass
+class Profile:
+    """The profile of one period: cohort sizes, every table, and the internal-only lists."""
+
+    start: dt.date | None
+    end: dt.date | None
+    site: str | None
+    meetings: int                                   # filed meetings in the period (reviews included)
+    sizes: dict[str, int]                           # cohort -> cases
+    tables: dict[str, dict[str, dict[str, int]]]    # table -> row -> cohort -> count
+    unaddressed: dict[str, list[str]] = field(default_factory=dict)  # context -> references (internal only)
+    overdue: list[tuple[str, str, dt.date]] = field(default_factory=list)  # (reference, context, review date)
+
+    @property
+    def cases(self) -> int:
+        return self.sizes["all"]
+
+    def as_json(self) -> dict:
+        """{table: {row: {cohort: count}}}, with the cohort sizes as the table "cohorts"."""
+        return {"cohorts": {"cases": dict(self.sizes)}, **self.tables}
+
+
+def _day(v) -> dt.date | None:
+    if v is None or v != v:
+        return None
+    return v.date() if isinstance(v, (dt.datetime, pd.Timestamp)) else v
+
+
+def _in_period(records: pd.DataFrame, start, end, site) -> pd.DataFrame:
+    keep = pd.Series([d is not None and (start is None or d >= start) and (end is None or d <= end)
+                      for d in records["meeting_date"].map(_day)], index=records.index, dtype=bool)
+    if site is not None:
+        keep &= records["site"] == site
+    return records[keep]
+
+
+def latest_meetings(records: pd.DataFrame, start: dt.date | None = None, end: dt.date | None = None,
+                    site: str | None = None) -> pd.DataFrame:
+    """The latest filed meeting of each case (reference) held in the period [start, end] at the site."""
+    chosen = _in_period(records, start, end, site)
+    chosen = chosen.assign(_day=chosen["meeting_date"].map(_day), _ref=chosen["reference"].str.strip().str.upper())
+    chosen = chosen.sort_values(["_ref", "_day", "record_id"]).drop_duplicates("_ref", keep="last")
+    return chosen.drop(columns=["_day", "_ref"]).sort_values("record_id")
+
+
+def _counter(cohort_of: dict[int, str]):
+    def by_cohort(ids) -> dict[str, int]:
+        """{cohort: how many of these record ids (or of these rows, when ids repeat)}."""
+        out = dict.fromkeys(COHORTS, 0)
+        for i in ids:
+            part = cohort_of[i]
+            if part is not None:
+                out[part] += 1
+                out["group_any"] += part in ("group", "both")
+            out["all"] += 1
+        return out
+    return by_cohort
+
+
+def build_profile(records: pd.DataFrame, factors: pd.DataFrame, interventions: pd.DataFrame,
+                  challenges: pd.DataFrame, *, sites=(), start: dt.date | None = None, end: dt.date | None = None,
+                  site: str | None = None, today: dt.date | None = None) -> Profile:
+    """The profile from the store's frames: records (load_records), and the factors, interventions and
+    challenges tables' rows (load_table_rows), over the latest meeting of each case in the period."""
+    latest = latest_meetings(records, start, end, site)
+    ids = list(latest["record_id"])
+    cohort_of = {r: _COHORT_OF.get(c) for r, c in zip(ids, latest["offence_context"])}
+    refs = {r: " ".join(str(ref).split()).upper() for r, ref in zip(ids, latest["reference"])}
+    count = _counter(cohort_of)
+    factors, interventions, challenges = (df[df["record_id"].isin(ids)] for df in (factors, interventions, challenges))
+
+    def distinct(df, mask) -> set[int]:
+        return set(df.loc[mask, "record_id"])
+
+    def ticked(column) -> list[int]:
+        return [r for r, v in zip(ids, latest[column]) if v is True]
+
+    tables: dict[str, dict[str, dict[str, int]]] = {}
+    site_values = list(sites) + sorted(set(latest["site"].dropna()) - set(sites))
+    tables["frameworks_by_site"] = {s: count(latest.loc[latest["site"] == s, "record_id"]) for s in site_values}
+    tables["incident_characteristics"] = {k: count(ticked(f"incident_{k}")) for k, _ in INCIDENT}
+    tables["peer_relationships"] = {k: count(ticked(f"peer_{k}")) for k, _ in PEERS}
+
+    f_ctx, i_ctx = factors["context"].map(CONTEXT_OF_VALUE), interventions["context"].map(CONTEXT_OF_VALUE)
+    tables["interventions_by_context"] = {c: count(interventions.loc[i_ctx == c, "record_id"]) for c in CONTEXT_IDS}
+    acted = {c: distinct(interventions, i_ctx == c) for c in CONTEXT_IDS}
+    tables["frameworks_with_intervention"] = {c: count(acted[c]) for c in CONTEXT_IDS}
+    tables["factor_types"] = {f"{c}.{kind.lower()}": count(distinct(factors, (f_ctx == c) & (factors["type"] == kind)))
+                              for c in CONTEXT_IDS for kind, _ in TYPES}
+    prefix = {k: p for k, _, _, p in CONTEXTS}
+    letters = dict(TYPES)
+    keys = pd.Series([f"{prefix.get(c)}-{letters.get(t)}-OTHER" if code == OTHER else code
+                      for code, c, t in zip(factors["factor"].map(code_of), f_ctx, factors["type"])],
+                     index=factors.index, dtype=object)
+    tables["factors"] = {key: count(distinct(factors, keys == key)) for key, _, _, _ in factor_rows()}
+    tables["gaps"], unaddressed = {}, {}
+    for c in CONTEXT_IDS:
+        concerning = distinct(factors, (f_ctx == c) & factors["type"].isin(("Vulnerability", "Risk")))
+        tables["gaps"][f"{c}.factors"] = count(concerning)
+        tables["gaps"][f"{c}.interventions"] = count(acted[c])
+        tables["gaps"][f"{c}.unaddressed"] = count(concerning - acted[c])
+        unaddressed[CONTEXT_LABELS[c]] = sorted(refs[r] for r in concerning - acted[c])
+    levels = [level for level, _ in HACKETT]
+    tables["hackett"] = {level: count(latest.loc[latest["hackett_level"] == level, "record_id"]) for level in levels}
+    tables["hackett"][NOT_RECORDED] = count(latest.loc[~latest["hackett_level"].isin(levels), "record_id"])
+    tables["challenges"] = {ch: count(distinct(challenges, challenges["challenge"] == ch)) for ch in CHALLENGES}
+    lights = interventions["rag"].map(_LIGHT_OF).fillna("none")
+    tables["rag"] = {f"{c}.{light}": count(interventions.loc[(i_ctx == c) & (lights == light), "record_id"])
+                     for c in CONTEXT_IDS for light in LIGHTS}
+    as_of = min(d for d in (end, today or dt.date.today()) if d is not None)
+    reviews = interventions["review_date"].map(_day)
+    late = pd.Series([r is not None and r < as_of and light != "green" for r, light in zip(reviews, lights)],
+                     index=interventions.index, dtype=bool)  # past the review date and not yet green
+    tables["rag"]["overdue_reviews"] = count(interventions.loc[late, "record_id"])
+    overdue = sorted((refs[rid], CONTEXT_LABELS[c], r) for rid, c, r in
+                     zip(interventions.loc[late, "record_id"], i_ctx[late], reviews[late]))
+    return Profile(start=start, end=end, site=site, meetings=len(_in_period(records, start, end, site)),
+                   sizes=count(ids), tables=tables, unaddressed=unaddressed, overdue=overdue)

@@ -1,0 +1,199 @@
+"""The HSB cohort profile: the 2017 study's Tables 1-4 reproduced from 49 frameworks coded to match it,
+every table of a small known set, the latest meeting per case, and no reference or free text where the
+publishable numbers go."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pandas as pd
+import pytest
+
+from addin.catalogue.hsb_framework.profile import COHORTS, build_profile, factor_rows, latest_meetings
+from addin.forms import get_form
+
+FORM = get_form("hsb-framework")
+CONTEXT = {"individual": "Individual", "family": "Family / Home", "peer": "Peer group", "school": "School",
+           "neighbourhood": "Neighbourhood"}
+
+
+def frames(cases: list[dict], factors=(), interventions=(), challenges=()):
+    """The store's frames (load_records, load_table_rows) for these meetings: each case dict holds field values;
+    the table rows hold record_id plus their columns."""
+    records = pd.DataFrame([{f.id: None for f in FORM.fields} | {"record_id": i} | c
+                            for i, c in enumerate(cases, start=1)])
+
+    def table(tid, rows):
+        columns = ["record_id", "term", "row_number"] + [c.id for c in FORM[tid].columns]
+        return pd.DataFrame([{k: None for k in columns} | r for r in rows], columns=columns)
+
+    return records, table("factors", factors), table("interventions", interventions), table("challenges", challenges)
+
+
+def cohort(sole, group, both) -> dict:
+    return {"sole": sole, "group": group, "both": both, "group_any": group + both, "all": sole + group + both}
+
+
+# --- the study: 49 frameworks, the canonical cohorts of catalogue §4.2 (24 sole, 15 group, 10 both) ---------
+
+SIZES = {"Sole": 24, "Group": 15, "Both": 10}
+TABLE1 = {"Site A": 8, "Site B": 14, "Site C": 4, "Site D": 23}
+TABLE2 = {"gang_associated": (2, 2, 2), "image_sharing": (3, 2, 4), "online": (4, 4, 3), "party": (3, 3, 1)}
+# Table 3 as printed has Group n=14 and Sole n=25; its counts are put inside the canonical cohorts (the
+# group column's counts among the 15 group cases, the sole column's among the 24 sole ones).
+TABLE3 = {"bullying_others": (0, 7, 5), "bullied": (11, 6, 1), "criminality": (8, 9, 4)}
+# Table 4 counts interventions, not frameworks (its footnote 4); they are spread over each cohort's cases.
+TABLE4 = {"individual": (46, 28, 21), "family": (23, 18, 9), "peer": (10, 8, 3), "school": (12, 2, 2),
+          "neighbourhood": (6, 4, 2)}
+
+
+@pytest.fixture(scope="module")
+def study():
+    cases, order = [], list(itertools.chain.from_iterable([k] * n for k, n in SIZES.items()))
+    sites = list(itertools.chain.from_iterable([s] * n for s, n in TABLE1.items()))
+    for i, (context, site) in enumerate(zip(order, sites)):
+        cases.append({"reference": f"HSB-{i + 1:03d}", "site": site, "meeting_date": dt.date(2016, 9, 1) +
+                      dt.timedelta(days=i), "offence_context": context, "meeting_type": "Initial"})
+    by_cohort = {k: [i for i, c in enumerate(cases) if c["offence_context"] == k] for k in SIZES}
+    for table, prefix in ((TABLE2, "incident_"), (TABLE3, "peer_")):
+        for key, counts in table.items():
+            for k, n in zip(SIZES, counts):
+                for i in by_cohort[k][:n]:
+                    cases[i][prefix + key] = True
+    interventions = []
+    for context, counts in TABLE4.items():
+        for k, n in zip(SIZES, counts):
+            for j in range(n):  # round the cohort's cases: some get more than one in a context
+                rid = by_cohort[k][j % len(by_cohort[k])] + 1
+                interventions.append({"record_id": rid, "context": CONTEXT[context], "intervention": f"I{j}",
+                                      "rag": "Green - progressed"})
+    return build_profile(*frames(cases, interventions=interventions), sites=tuple(TABLE1),
+                         today=dt.date(2017, 1, 31))
+
+
+def test_the_study_s_tables_1_to_4(study):
+    assert study.sizes == cohort(24, 15, 10)
+    assert {s: row["all"] for s, row in study.tables["frameworks_by_site"].items()} == TABLE1
+    for key, counts in TABLE2.items():
+        assert study.tables["incident_characteristics"][key] == cohort(*counts), key
+    for key, counts in TABLE3.items():
+        assert study.tables["peer_relationships"][key] == cohort(*counts), key
+    for context, counts in TABLE4.items():
+        assert study.tables["interventions_by_context"][context] == cohort(*counts), context
+    # Table 4's sums: 97, 60 and 37 interventions; 194 in all.
+    assert [sum(row[k] for row in study.tables["interventions_by_context"].values())
+            for k in ("sole", "group", "both", "all")] == [97, 60, 37, 194]
+    # Individuals in every sole case (46 interventions over 24 cases) but schools in 12 of them.
+    assert study.tables["frameworks_with_intervention"]["individual"] == cohort(24, 15, 10)
+    assert study.tables["frameworks_with_intervention"]["school"] == cohort(12, 2, 2)
+
+
+# --- a small known set: every cell of every table ---------------------------------------------------------
+
+def small():
+    cases = [
+        # case A: an initial meeting and a review; only the review counts
+        {"reference": "HSB-A", "site": "North", "meeting_date": dt.date(2026, 9, 10), "offence_context": "Sole",
+         "hackett_level": "Problematic", "incident_online": True},
+        {"reference": "hsb-a ", "site": "North", "meeting_date": dt.date(2026, 11, 5), "offence_context": "Sole",
+         "hackett_level": "Abusive", "incident_online": True, "incident_in_school": True, "peer_bullied": True},
+        {"reference": "HSB-B", "site": "South", "meeting_date": dt.date(2026, 10, 1), "offence_context": "Group",
+         "hackett_level": "Violent", "incident_peer_audience": True, "peer_criminality": True},
+        {"reference": "HSB-C", "site": "North", "meeting_date": dt.date(2026, 10, 20), "offence_context": "Both",
+         "peer_criminality": True, "peer_bullying_others": True},
+        # outside the period
+        {"reference": "HSB-D", "site": "South", "meeting_date": dt.date(2026, 6, 1), "offence_context": "Group"},
+    ]
+    factors = [
+        {"record_id": 1, "context": "Individual", "type": "Vulnerability", "factor": "IND-V02 - Learning disabilities"},
+        {"record_id": 2, "context": "Individual", "type": "Vulnerability", "factor": "IND-V02 - Learning disabilities"},
+        {"record_id": 2, "context": "Individual", "type": "Risk", "factor": "IND-R02 - History of aggressive behavior"},
+        {"record_id": 2, "context": "School", "type": "Risk", "factor": "Other", "other": "Rumours in year 9"},
+        {"record_id": 3, "context": "Peer group", "type": "Vulnerability", "factor": "PEER-V02 - Gang association"},
+        {"record_id": 3, "context": "Peer group", "type": "Resilience",
+         "factor": "PEER-S01 - Abusive behaviour challenged by some peers"},
+        {"record_id": 4, "context": "Peer group", "type": "Risk",
+         "factor": "PEER-R03 - Recruiting others into exploitative situations"},
+        {"record_id": 4, "context": "Neighbourhood", "type": "Vulnerability", "factor": "NBH-V02 - Gang association"},
+        {"record_id": 5, "context": "Family / Home", "type": "Risk", "factor": "FAM-R01 - Witnessed domestic violence"},
+    ]
+    interventions = [
+        {"record_id": 2, "context": "Individual", "intervention": "AIM3 assessment", "rag": "Green - progressed",
+         "review_date": dt.date(2026, 11, 1)},
+        {"record_id": 2, "context": "Individual", "intervention": "Keywork", "rag": "Red - not yet actioned",
+         "review_date": dt.date(2026, 11, 20)},
+        {"record_id": 3, "context": "Peer group", "intervention": "Disrupt association", "rag": "Amber - in progress",
+         "review_date": dt.date(2026, 12, 20)},
+        {"record_id": 3, "context": "Family / Home", "intervention": "Parenting support", "rag": None},
+        {"record_id": 4, "context": "Individual", "intervention": "Healthy relationships", "rag": "Amber - in progress",
+         "review_date": dt.date(2026, 10, 30)},
+    ]
+    challenges = [
+        {"record_id": 2, "challenge": "Non-engagement from family"},
+        {"record_id": 2, "challenge": "Non-engagement from family"},  # twice in one framework: one framework
+        {"record_id": 4, "challenge": "Engagement of peers", "context": "Peer group"},
+    ]
+    return frames(cases, factors, interventions, challenges)
+
+
+@pytest.fixture(scope="module")
+def known():
+    return build_profile(*small(), sites=("North", "South"), start=dt.date(2026, 9, 1), end=dt.date(2026, 12, 31),
+                         today=dt.date(2026, 12, 2))
+
+
+def test_a_case_counts_once_at_its_latest_meeting(known):
+    records = small()[0]
+    assert list(latest_meetings(records, dt.date(2026, 9, 1), dt.date(2026, 12, 31))["record_id"]) == [2, 3, 4]
+    assert list(latest_meetings(records, end=dt.date(2026, 10, 31))["record_id"]) == [1, 3, 4, 5]
+    assert list(latest_meetings(records, site="South")["record_id"]) == [3, 5]
+    assert (known.meetings, known.cases) == (4, 3)
+    assert known.sizes == cohort(1, 1, 1)
+
+
+def test_every_cell_of_every_table(known):
+    t = known.tables
+    zero = cohort(0, 0, 0)
+    assert t["frameworks_by_site"] == {"North": cohort(1, 0, 1), "South": cohort(0, 1, 0)}
+    assert t["incident_characteristics"] == {k: zero for k in t["incident_characteristics"]} | {
+        "online": cohort(1, 0, 0), "in_school": cohort(1, 0, 0), "peer_audience": cohort(0, 1, 0)}
+    assert list(t["incident_characteristics"])[:4] == ["gang_associated", "image_sharing", "online", "party"]
+    assert t["peer_relationships"] == {k: zero for k in t["peer_relationships"]} | {
+        "bullied": cohort(1, 0, 0), "criminality": cohort(0, 1, 1), "bullying_others": cohort(0, 0, 1)}
+    assert t["interventions_by_context"] == {"individual": cohort(2, 0, 1), "family": cohort(0, 1, 0),
+                                             "peer": cohort(0, 1, 0), "school": zero, "neighbourhood": zero}
+    assert t["frameworks_with_intervention"] == {"individual": cohort(1, 0, 1), "family": cohort(0, 1, 0),
+                                                 "peer": cohort(0, 1, 0), "school": zero, "neighbourhood": zero}
+    assert t["factor_types"] == {k: zero for k in t["factor_types"]} | {
+        "individual.vulnerability": cohort(1, 0, 0), "individual.risk": cohort(1, 0, 0),
+        "school.risk": cohort(1, 0, 0), "peer.vulnerability": cohort(0, 1, 0), "peer.resilience": cohort(0, 1, 0),
+        "peer.risk": cohort(0, 0, 1), "neighbourhood.vulnerability": cohort(0, 0, 1)}
+    assert len(t["factor_types"]) == 15
+    assert t["factors"] == {k: zero for k, _, _, _ in factor_rows()} | {
+        "IND-V02": cohort(1, 0, 0), "IND-R02": cohort(1, 0, 0), "SCH-R-OTHER": cohort(1, 0, 0),
+        "PEER-V02": cohort(0, 1, 0), "PEER-S01": cohort(0, 1, 0), "PEER-R03": cohort(0, 0, 1),
+        "NBH-V02": cohort(0, 0, 1)}  # case A's first meeting and case D are not counted
+    assert t["gaps"] == {
+        "individual.factors": cohort(1, 0, 0), "individual.interventions": cohort(1, 0, 1),
+        "individual.unaddressed": zero,
+        "family.factors": zero, "family.interventions": cohort(0, 1, 0), "family.unaddressed": zero,
+        "peer.factors": cohort(0, 1, 1), "peer.interventions": cohort(0, 1, 0), "peer.unaddressed": cohort(0, 0, 1),
+        "school.factors": cohort(1, 0, 0), "school.interventions": zero, "school.unaddressed": cohort(1, 0, 0),
+        "neighbourhood.factors": cohort(0, 0, 1), "neighbourhood.interventions": zero,
+        "neighbourhood.unaddressed": cohort(0, 0, 1)}
+    assert known.unaddressed == {"Individual": [], "Family / Home": [], "Peer group": ["HSB-C"],
+                                 "School": ["HSB-A"], "Neighbourhood": ["HSB-C"]}
+    assert t["hackett"] == {"Normal": zero, "Inappropriate": zero, "Problematic": zero, "Abusive": cohort(1, 0, 0),
+                            "Violent": cohort(0, 1, 0), "not_recorded": cohort(0, 0, 1)}
+    assert t["challenges"] == {k: zero for k in t["challenges"]} | {
+        "Non-engagement from family": cohort(1, 0, 0), "Engagement of peers": cohort(0, 0, 1)}
+    assert t["rag"] == {k: zero for k in t["rag"]} | {
+        "individual.green": cohort(1, 0, 0), "individual.red": cohort(1, 0, 0), "individual.amber": cohort(0, 0, 1),
+        "peer.amber": cohort(0, 1, 0), "family.none": cohort(0, 1, 0),
+        # the red keywork (review 20/11) and the amber healthy relationships (30/10) are past review on 2/12;
+        # the green assessment (1/11) is done
+        "overdue_reviews": cohort(1, 0, 1)}
+    assert known.overdue == [("HSB-A", "Individual", dt.date(2026, 11, 20)),
+                             ("HSB-C", "Individual", dt.date(2026, 10, 30))]  # by reference
+    assert set(known.as_json()) == {"cohorts", *t} and known.as_json()["cohorts"] == {"cases": cohort(1, 1, 1)}
+    assert all(set(row) == set(COHORTS) for table in t.values() for row in table.values())
