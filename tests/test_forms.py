@@ -106,8 +106,9 @@ def test_every_field_has_a_defined_name_on_its_input_cell(form_id, config, tmp_p
         headers = [wb[form.sheet].cell(row=header_row, column=first_col + j).value for j in range(len(t.columns))]
         assert headers == [c.label + (" *" if c.required else "") for c in t.columns]
         assert [c.name for c in tables[t.id].tableColumns] == headers
-        presets = [wb[form.sheet].cell(row=header_row + 1 + k, column=first_col).value for k in range(len(t.preset))]
-        assert presets == list(t.preset)
+        presets = [tuple(wb[form.sheet].cell(row=header_row + 1 + k, column=first_col + j).value
+                         for j in range(len(t.fixed(k)))) for k in range(len(t.preset))]
+        assert presets == [t.fixed(k) for k in range(len(t.preset))]
 
 
 @pytest.mark.parametrize("form_id", form_ids())
@@ -203,3 +204,64 @@ def test_committed_workbook_matches_generator(form_id, config, tmp_path):
             f"workbooks/{form_id}.xlsx is out of date ({key}): run 'safecontext new {form_id} "
             f"workbooks/{form_id}.xlsx --force'")
     assert actual.keys() == expected.keys()
+
+
+# --- the declaration vocabulary any form may use: grids, sheets of their own, dependent drop-downs --------------
+
+def _tiny_form():
+    from addin.forms.model import Field, Form, Grid, Section, Table
+
+    kinds = Field("kind", "Kind", "choice", choices=("Fruit", "Veg"))
+    item = Field("item", "Item", "choice", depends=("kind",), by=((("Fruit",), ("Apple", "Pear")),
+                                                                  (("Veg",), ("Leek",))))
+    grid = Grid("plot", "Plot", rows=(("north", "North bed", "Sunny"), ("south", "South bed", "")),
+                columns=(("soil", "Soil", "Agenda a)"), ("crop", "Crop", "")))
+    return Form(id="garden", code="GDN", title="Garden", version="1", sheet="Garden", sections=(
+        Section("Beds", (Table("beds", "Beds", rows=3, columns=(kinds, item)),)),
+        Section("The plot", (grid, Field("summary", "Summary", "longtext")), sheet="Plot", shows=("summary",)),
+    ))
+
+
+def test_a_grid_is_one_field_per_row_and_column_on_a_sheet_of_its_own(config):
+    form = _tiny_form()
+    assert [(f.id, f.label, f.help) for f in form.fields] == [
+        ("plot_north_soil", "Plot, North bed: Soil", "Agenda a)"), ("plot_north_crop", "Plot, North bed: Crop", ""),
+        ("plot_south_soil", "Plot, South bed: Soil", "Agenda a)"), ("plot_south_crop", "Plot, South bed: Crop", ""),
+        ("summary", "Summary", "")]
+    assert form.section_of("plot_south_crop") == "The plot"
+    wb, layout = build(form, config)
+    assert wb.sheetnames == ["Garden", "Plot", "Lists", MARKER_SHEET]
+    ws = wb["Plot"]
+    assert [ws["C4"].value, ws["D4"].value] == ["Soil", "Crop"]
+    assert [str(ws["B5"].value), str(ws["B6"].value)] == ["North bed\nSunny", "South bed"]
+    assert {f: (layout.sheets[f], layout.cells[f]) for f in ("plot_north_soil", "plot_south_crop", "summary")} == {
+        "plot_north_soil": ("Plot", "C5"), "plot_south_crop": ("Plot", "D6"), "summary": ("Plot", "C7")}
+    assert ws["B3"].value == '="Summary: "&summary'
+
+
+def test_a_dependent_drop_down_offers_the_choices_for_its_rows_values(config):
+    from addin.forms.model import Field
+
+    form = _tiny_form()
+    item = form["beds"].column("item")
+    assert (item.choices, item.choices_for("Veg"), item.choices_for("Meat")) == (("Apple", "Pear", "Leek"),
+                                                                              ("Leek",), None)
+    wb, _ = build(form, config)
+    (dv,) = [d for d in wb["Garden"].data_validations.dataValidation if "INDIRECT" in (d.formula1 or "")]
+    assert (str(dv.sqref), dv.formula1) == ("C8:C10", 'INDIRECT(IFERROR("choices_beds_item_"&MATCH($B8,'
+                                                       '\'Lists\'!$B$2:$B$3,0),"choices_beds_item"))')
+    assert {n: wb.defined_names[n].attr_text for n in wb.defined_names if n.startswith("choices_")} == {
+        "choices_beds_item": "'Lists'!$C$2:$C$4", "choices_beds_item_1": "'Lists'!$D$2:$D$3",
+        "choices_beds_item_2": "'Lists'!$E$2:$E$2"}
+    with pytest.raises(ValueError, match="'depends' and 'by' go together"):
+        Field("item", "Item", "choice", depends=("kind", "size"), by=((("Fruit",), ("Apple",)),))
+
+
+def test_a_record_key_may_join_the_number_with_other_fields():
+    from addin.forms.plugin import Identity
+    from addin.store.identity import number_key
+
+    meeting = Identity(number="reference", term_date="meeting_date", with_number=("meeting_date",))
+    assert number_key(meeting, {"reference": " hsb-0042 ", "meeting_date": dt.date(2026, 10, 5)}) == \
+        "ref:HSB-0042|2026-10-05"
+    assert number_key(meeting, {"reference": "HSB-0042", "meeting_date": None}) is None
