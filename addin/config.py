@@ -13,6 +13,8 @@ from pathlib import Path
 ENV_VAR = "SAFECONTEXT_CONFIG"
 # A case code, never a name: letters, a hyphen and digits (HSB-0042). A regular expression, matched whole.
 HSB_REFERENCE_PATTERN = "[A-Z]{2,5}-[0-9]{3,6}"
+# The 'agency' of a partnership's agreed HSB audit scores (safecontext audit merge), offered beside the agencies.
+PARTNERSHIP = "Partnership (agreed)"
 
 
 class ConfigError(Exception):
@@ -29,6 +31,7 @@ class Config:
     minimum_publishable_total: int = 20
     pgi_return_working_days: int = 10
     sites: tuple[str, ...] = ()       # the sites (areas, teams) meetings are held in; none listed: the authority
+    agencies: tuple[str, ...] = ()    # the partnership's agencies (who completes an HSB audit); none: the statutory three
     hsb_reference_pattern: str = HSB_REFERENCE_PATTERN  # what an HSB framework's case code looks like
     analysis_key: str | None = None   # the secret key for hashed fields in exports (safecontext export)
     postcode_lookup: str | None = None
@@ -43,7 +46,8 @@ class Config:
 
     def lists(self) -> dict[str, tuple[str, ...]]:
         """Configured drop-down lists, by the name a Field's `choices` refers to."""
-        return {"schools": self.schools, "wards": self.wards, "sites": self.sites or (self.authority,)}
+        return {"schools": self.schools, "wards": self.wards, "sites": self.sites or (self.authority,),
+                "agencies": (*(self.agencies or (self.authority, "Police", "Health")), PARTNERSHIP)}
 
 
 @functools.lru_cache(maxsize=4)
@@ -118,6 +122,11 @@ def _parse(text: str, path: Path | None) -> Config:
     sites = data.get("sites", [])
     if not isinstance(sites, list) or not all(isinstance(s, str) and s.strip() for s in sites):
         raise ConfigError(f"{where}: sites must be a list of names, e.g. sites = [\"North\", \"South\"].")
+    agencies = data.get("agencies", [])
+    if not isinstance(agencies, list) or not all(isinstance(a, str) and a.strip() and a.strip() != PARTNERSHIP
+                                                 for a in agencies):
+        raise ConfigError(f"{where}: agencies must be a list of names, e.g. agencies = [\"Police\", \"Health\"] "
+                          f"(not '{PARTNERSHIP}', which is always offered).")
     pattern = data.get("hsb_reference_pattern", HSB_REFERENCE_PATTERN)
     try:
         re.compile(pattern)
@@ -141,6 +150,7 @@ def _parse(text: str, path: Path | None) -> Config:
         minimum_publishable_total=minimum,
         pgi_return_working_days=days,
         sites=tuple(s.strip() for s in sites),
+        agencies=tuple(a.strip() for a in agencies),
         hsb_reference_pattern=pattern,
         analysis_key=key,
         postcode_lookup=lookup,

@@ -324,7 +324,9 @@ def test_a_rev0002_sqlite_store_gets_per_form_tables_with_nothing_lost(tmp_path,
     con.close()
     assert tables == ["alembic_version", "fap_referral_exclusions", "fap_referral_internal_exclusions",
                       "fap_referral_internal_support", "fap_referral_other_agencies", "fap_referral_parents_carers",
-                      "fap_referral_previous_schools", "fap_referral_records", "filings", "hsb_framework_challenges",
+                      "fap_referral_previous_schools", "fap_referral_records", "filings", "hsb_audit_actions",
+                      "hsb_audit_domain_1", "hsb_audit_domain_2", "hsb_audit_domain_3", "hsb_audit_domain_4",
+                      "hsb_audit_domain_5", "hsb_audit_records", "hsb_framework_challenges",
                       "hsb_framework_factors", "hsb_framework_interventions", "hsb_framework_records", "pgi_peers",
                       "pgi_records", "pgi_requests"]
     assert snapshot(_read_only(backup), REV0002) == before and revision(_read_only(backup)) == "0002"
@@ -355,7 +357,7 @@ def test_the_latest_revision_is_head():
 
     script = ScriptDirectory.from_config(alembic_config(None))
     assert script.get_heads() == [HEAD]
-    assert [s.revision for s in reversed(list(script.walk_revisions()))] == ["0001", "0002", "0003", "0004"]
+    assert [s.revision for s in reversed(list(script.walk_revisions()))] == ["0001", "0002", "0003", "0004", "0005"]
 
 
 def schema_differences(url, metadata) -> list:

@@ -124,8 +124,18 @@ def build(form: Form, config: Config) -> tuple[Workbook, Layout]:
     # An A3 form (a meeting table) is landscape throughout.
     wide = form.paper == "A3" or any(len(t.columns) > 3 for t in form.tables)
     _finish(ws, form.paper, "landscape" if wide else "portrait", pages_down=0)
+    _package_additions(wb, form, layout, config)
     _write_marker(wb, form)
     return wb, layout
+
+
+def _package_additions(wb, form: Form, layout: Layout, config) -> None:
+    """What the form's package adds to its blank (its plugin's `workbook` hook), e.g. a summary sheet."""
+    from addin.forms.registry import plugins
+
+    hook = plugins()[form.id].workbook if form.id in plugins() else None
+    if hook:
+        hook(wb, layout, config)
 
 
 def _finish(ws, paper: str, orientation: str, pages_down: int) -> None:
@@ -270,8 +280,8 @@ def _write_table(ws, t: Table, row: int, config, list_refs, layout: Layout) -> i
         for j, c in enumerate(t.columns):
             cell = ws.cell(row=row + 1 + i, column=first_col + j)
             _style_input(cell, c)
-            if j == 0 and i < len(t.preset):
-                cell.value = t.preset[i]
+            if j < len(t.fixed(i)):
+                cell.value = t.fixed(i)[j]
     last = row + nrows
     letters = {c.id: get_column_letter(first_col + j) for j, c in enumerate(t.columns)}
     for c in t.columns:

@@ -49,7 +49,7 @@ class Filler:
             table, header_row, first_col, capacity = self._table_cells(tid)
             for i in range(capacity):
                 for j in range(len(table.columns)):
-                    preset = table.preset[i] if j == 0 and i < len(table.preset) else None
+                    preset = table.fixed(i)[j] if j < len(table.fixed(i)) else None
                     self.ws.cell(row=header_row + 1 + i, column=first_col + j).value = preset
 
     def fill(self, values: dict | None = None, tables: dict | None = None):

@@ -90,7 +90,9 @@ class Table:
     label: str
     columns: tuple[Field, ...]
     rows: int = 5                       # blank rows in a new workbook
-    preset: tuple[str, ...] = ()        # fixed first-column values, one row each (e.g. agency names)
+    # Fixed values, one row each: the first column's (agency names), or a tuple of the first columns' values
+    # (an audit statement's number and text). Rows with nothing entered beside them are not data.
+    preset: tuple[str | tuple[str, ...], ...] = ()
     help: str = ""
     personal: bool = False
 
@@ -100,6 +102,18 @@ class Table:
 
     def column(self, column_id: str) -> Field:
         return next(c for c in self.columns if c.id == column_id)
+
+    def fixed(self, i: int) -> tuple[str, ...]:
+        """The preset values of row i (0-based) for its first columns; () beyond the preset rows."""
+        if i >= len(self.preset):
+            return ()
+        return self.preset[i] if isinstance(self.preset[i], tuple) else (self.preset[i],)
+
+    @property
+    def preset_columns(self) -> tuple[str, ...]:
+        """The ids of the columns preset values fill."""
+        return tuple(c.id for c in self.columns[:max((len(self.fixed(i)) for i in range(len(self.preset))),
+                                                      default=0)])
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ class FormPlugin:
     command_name: str | None = None
     ribbon: tuple = ()               # (label, entry point in `excel`, tip[, imageMso]): its own ribbon buttons
     excel: str | None = None         # the module holding those entry points
+    workbook: Callable | None = None  # workbook(wb, layout, config): adds to a blank (a summary sheet, locks)
 
     @property
     def id(self) -> str:

@@ -16,6 +16,7 @@ PACKAGES = (
     "addin.catalogue.fap_referral",
     "addin.catalogue.pgi",
     "addin.catalogue.hsb_framework",
+    "addin.catalogue.hsb_audit",
 )
 EXTRA = "SAFECONTEXT_FORMS"
 

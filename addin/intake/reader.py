@@ -625,6 +625,7 @@ def _read_table(book: _Structure, rec: FormRecord, t: Table, sheet: str, ref: st
                 "Put the heading back, or copy the entries into a blank form."))
     special = book.special(sheet)
     letters = {cid: index_to_col(ci) for cid, ci in positions.items()}
+    fixed = t.preset_columns  # printed on the blank form: not an entry
     number = 0
     for r in range(r0 + 1, r1 + 1):
         raw, cells = {}, {}
@@ -640,6 +641,6 @@ def _read_table(book: _Structure, rec: FormRecord, t: Table, sheet: str, ref: st
                 raw[cid] = book.value(sheet, coord)
         number += 1
         entered = [cid for cid, v in raw.items()
-                   if clean_text(v) is not None and not (t.preset and cid == t.columns[0].id)]
+                   if clean_text(v) is not None and cid not in fixed]
         if entered:
             rec.tables[t.id].append(TableRow(number, raw, cells))

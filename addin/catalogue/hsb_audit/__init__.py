@@ -1,0 +1,19 @@
+"""NSPCC HSB framework audit (seed 004): one agency's scores for one round; merged into the partnership's.
+
+A filing is identified by its agency and round: a corrected workbook for the same agency and round supersedes
+it, the next round is a record of its own. The merged audit is filed as the agency "Partnership (agreed)".
+"""
+from addin.catalogue.hsb_audit.actions import action_tables
+from addin.catalogue.hsb_audit.declaration import FORM
+from addin.catalogue.hsb_audit.summary import add_summary
+from addin.forms.plugin import FormPlugin, Identity
+
+PLUGIN = FormPlugin(
+    form=FORM,
+    rules="addin.validators.hsb_audit",
+    identity=Identity(number="agency", with_number=("round",), term_date="round_date", completed="round_date"),
+    name="NSPCC HSB audit",
+    noun="audit",
+    workbook=add_summary,
+    tables=action_tables,
+)
