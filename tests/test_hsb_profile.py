@@ -47,8 +47,7 @@ TABLE4 = {"individual": (46, 28, 21), "family": (23, 18, 9), "peer": (10, 8, 3),
           "neighbourhood": (6, 4, 2)}
 
 
-@pytest.fixture(scope="module")
-def study():
+def study_profile():
     cases, order = [], list(itertools.chain.from_iterable([k] * n for k, n in SIZES.items()))
     sites = list(itertools.chain.from_iterable([s] * n for s, n in TABLE1.items()))
     for i, (context, site) in enumerate(zip(order, sites)):
@@ -69,6 +68,11 @@ def study():
                                       "rag": "Green - progressed"})
     return build_profile(*frames(cases, interventions=interventions), sites=tuple(TABLE1),
                          today=dt.date(2017, 1, 31))
+
+
+@pytest.fixture(scope="module")
+def study():
+    return study_profile()
 
 
 def test_the_study_s_tables_1_to_4(study):
@@ -197,3 +201,80 @@ def test_every_cell_of_every_table(known):
                              ("HSB-C", "Individual", dt.date(2026, 10, 30))]  # by reference
     assert set(known.as_json()) == {"cohorts", *t} and known.as_json()["cohorts"] == {"cases": cohort(1, 1, 1)}
     assert all(set(row) == set(COHORTS) for table in t.values() for row in table.values())
+
+
+# --- publishable numbers -----------------------------------------------------------------------------------
+
+def test_publishable_suppresses_and_links_the_tables(study, known):
+    from addin.catalogue.hsb_framework.profile import publishable
+
+    pub = publishable(study, 5)
+    assert pub.sizes == cohort(24, 15, 10)
+    # Table 4 published: the group and both cells of the smaller contexts hidden in pairs (each row and column
+    # with a c has two), "group or both" shown where all - sole gives it anyway.
+    t4 = pub.tables["interventions_by_context"]
+    assert t4 == {"individual": cohort(46, 28, 21), "family": cohort(23, 18, 9),
+                  "peer": {"sole": 10, "group": "c", "both": "c", "group_any": 11, "all": 21},
+                  "school": {"sole": 12, "group": "c", "both": "c", "group_any": 4, "all": 16},
+                  "neighbourhood": {"sole": 6, "group": "c", "both": "c", "group_any": 6, "all": 12}}
+    assert pub.totals["interventions_by_context"] == cohort(97, 60, 37)
+    # Table 1: site C's 4 cases (2 sole, 2 group) hidden, with what would give them away.
+    assert pub.tables["frameworks_by_site"] == {
+        "Site A": {"sole": "c", "group": 0, "both": 0, "group_any": 0, "all": "c"},
+        "Site B": {"sole": 14, "group": 0, "both": 0, "group_any": 0, "all": 14},
+        "Site C": {"sole": "c", "group": "c", "both": 0, "group_any": "c", "all": "c"},
+        "Site D": {"sole": 0, "group": "c", "both": 10, "group_any": "c", "all": "c"}}
+    # The small set: three cases, one per cohort, so every cohort size is hidden, and so is every count.
+    small_pub = publishable(known, 5)
+    assert small_pub.sizes == {k: "c" for k in COHORTS}
+    assert all(v in (0, "c") for table in small_pub.tables.values() for row in table.values() for v in row.values())
+    # A row that repeats another table's is published alike.
+    for context in ("individual", "family", "peer", "school", "neighbourhood"):
+        assert pub.tables["gaps"][f"{context}.interventions"] == pub.tables["frameworks_with_intervention"][context]
+    # Below the minimum number of cases, only the cohort sizes.
+    assert publishable(study, 5, minimum=50).tables == {} and publishable(study, 5, minimum=50).withheld
+
+
+def test_the_workbooks_and_json(study, known, tmp_path):
+    import json
+
+    from openpyxl import load_workbook
+
+    from addin.catalogue.hsb_framework.profile import publishable
+    from addin.catalogue.hsb_framework.profile_workbook import write_json, write_profile
+
+    internal = load_workbook(write_profile(known, tmp_path / "internal.xlsx", authority="Ashbridge"))
+    assert internal.sheetnames == ["Profile", "Sites", "Incidents", "Peers", "Interventions", "Contexts acted on",
+                                   "Factor types", "Factors", "Gaps", "Hackett", "Challenges", "Traffic lights",
+                                   "Unaddressed (internal)"]
+    ws = internal["Interventions"]
+    assert [c.value for c in ws[5]] == ["Interventions", "Sole (n=1)", "Group (n=1)", "Both (n=1)",
+                                        "Group or both (n=2)", "All (n=3)"]
+    assert [c.value for c in ws[6]] == ["Individual", 2, 0, 1, 1, 3]
+    assert [c.value for c in ws[11]] == ["Total", 2, 2, 1, 3, 5]
+    assert ws.oddHeader.center.text == "OFFICIAL – SENSITIVE · INTERNAL" and ws["A2"].value.startswith("INTERNAL")
+    assert len(ws._charts) == 1
+    gaps = internal["Gaps"]
+    assert [c.value for c in gaps[14]] == ["Peer group: Frameworks with such factors but no intervention here",
+                                           0, 0, 1, 1, 1]
+    unaddressed = internal["Unaddressed (internal)"]
+    assert [[c.value for c in unaddressed[r]][:2] for r in (8, 9, 10)] == [
+        ["Peer group", "HSB-C"], ["School", "HSB-A"], ["Neighbourhood", "HSB-C"]]
+    assert [unaddressed.cell(row=r, column=1).value for r in (13, 14)] == ["HSB-A", "HSB-C"]
+    assert internal["Factors"]["A6"].value == ("IND-V01 Unsure about their sexual orientation or unable to disclose "
+                                               "sexual orientation to their families or peers")
+
+    pub = publishable(study, 5)
+    path = write_profile(study, tmp_path / "pub.xlsx", authority="Ashbridge", published=pub, symbols="Symbols: c.")
+    wb = load_workbook(path)
+    assert "Unaddressed (internal)" not in wb.sheetnames
+    ws = wb["Interventions"]
+    assert [c.value for c in ws[8]] == ["Peer group", 10, "c", "c", 11, 21]
+    assert ws["A2"].value.startswith("Publishable") and ws.oddHeader.center.text == "OFFICIAL – SENSITIVE"
+    # No case reference anywhere in the publishable workbook or its JSON.
+    cells = [str(c.value) for s in wb for row in s.iter_rows() for c in row if c.value is not None]
+    assert not [v for v in cells if "HSB-" in v]
+    data = json.loads(write_json(study, tmp_path / "pub.json", pub).read_text())
+    assert data["interventions_by_context"]["peer"] == {"sole": 10, "group": "c", "both": "c", "group_any": 11,
+                                                        "all": 21}
+    assert data["cohorts"] == {"cases": cohort(24, 15, 10)} and "HSB-" not in json.dumps(data)

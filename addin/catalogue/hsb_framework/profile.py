@@ -184,3 +184,111 @@ def build_profile(records: pd.DataFrame, factors: pd.DataFrame, interventions: p
                      zip(interventions.loc[late, "record_id"], i_ctx[late], reviews[late]))
     return Profile(start=start, end=end, site=site, meetings=len(_in_period(records, start, end, site)),
                    sizes=count(ids), tables=tables, unaddressed=unaddressed, overdue=overdue)
+
+
+def load_profile(config, *, db: str | None = None, start: dt.date | None = None, end: dt.date | None = None,
+                 site: str | None = None, today: dt.date | None = None) -> Profile:
+    """The profile of the frameworks filed in the store (current versions), as build_profile counts them."""
+    from addin.store.query import load_records, load_table_rows
+
+    url = db or config.store
+    frames = [load_records(url, form=FORM_ID)] + [load_table_rows(url, t, form=FORM_ID)
+                                                 for t in ("factors", "interventions", "challenges")]
+    return build_profile(*frames, sites=tuple(getattr(config, "sites", ()) or ()), start=start, end=end,
+                         site=site, today=today)
+
+
+# --- publishable numbers ------------------------------------------------------------------------------
+
+# Tables whose rows partition the cases (each case in one row): their cohort columns sum to the cohort sizes.
+_PARTITIONS = {"frameworks_by_site", "hackett"}
+# Tables of interventions (not cases): a Total row, the sum of the rows.
+_INTERVENTIONS = {"interventions_by_context"}
+# Rows that repeat another table's row exactly: (table, row prefix) -> the table they copy.
+_COPIES = {("gaps", ".interventions"): "frameworks_with_intervention"}
+
+
+@dataclass
+class Published:
+    """The profile as it may leave the partnership: every number an int or "c"."""
+
+    sizes: dict[str, int | str]
+    tables: dict[str, dict[str, dict[str, int | str]]]
+    totals: dict[str, dict[str, int | str]]  # interventions tables: their Total row
+    threshold: int
+    withheld: bool = False  # fewer cases than the minimum: cohort sizes only
+
+    def as_json(self) -> dict:
+        return {"cohorts": {"cases": dict(self.sizes)}, **self.tables}
+
+
+def publishable(profile: Profile, threshold: int = 5, minimum: int = 0) -> Published:
+    """Small numbers suppressed in every table (addin.suppression), linked across tables: a cohort size hidden
+    once is hidden in every table's heading; a row that repeats another table's is hidden alike; `group_any`
+    (group + both) is shown only where the published numbers give it anyway (all - sole, or group + both)."""
+    from addin.suppression import SUPPRESSED, suppress_series, suppress_table
+
+    sizes = pd.Series({k: profile.sizes[k] for k in PARTS})
+    shown_sizes, shown_all = suppress_series(sizes, threshold, total=profile.sizes["all"])
+    hidden_sizes = {k for k in PARTS if shown_sizes[k] == SUPPRESSED}
+    if profile.cases < minimum:
+        return Published(sizes=_with_group_any(dict(shown_sizes) | {"all": shown_all}), tables={}, totals={},
+                         threshold=threshold, withheld=True)
+    forced: dict[str, set] = {t: set() for t, _, _ in TABLES}   # (row, cohort) cells to hide whatever their size
+    forced_rows: dict[str, set] = {t: set() for t, _, _ in TABLES}  # rows whose "all" to hide
+    for _ in range(6):  # until the copies agree
+        tables, totals = {}, {}
+        for tid, _, _ in TABLES:
+            rows = profile.tables[tid]
+            if not rows:
+                tables[tid] = {}
+                continue
+            counts = pd.DataFrame([[rows[r][k] for k in PARTS] for r in rows], index=list(rows), columns=list(PARTS))
+            if tid in _INTERVENTIONS:
+                result = suppress_table(counts, threshold, additive_rows=True, additive_cols=True,
+                                        hide_cells=sorted(forced[tid]), hide_row_totals=sorted(forced_rows[tid]))
+                totals[tid] = _with_group_any(dict(result.col_totals) | {"all": result.grand_total})
+            else:
+                result = suppress_table(counts, threshold, col_totals=[profile.sizes[k] for k in PARTS],
+                                        grand_total=profile.sizes["all"], additive_rows=True,
+                                        additive_cols=tid in _PARTITIONS, hide_cells=sorted(forced[tid]),
+                                        hide_row_totals=sorted(forced_rows[tid]),
+                                        hide_col_totals=sorted(hidden_sizes),
+                                        hide_grand_total=shown_all == SUPPRESSED)
+                # A cohort size this table had to hide is hidden everywhere.
+                hidden_sizes |= {k for k in PARTS if result.col_totals[k] == SUPPRESSED}
+            tables[tid] = {r: _with_group_any({k: result.cells.at[r, k] for k in PARTS} | {"all": result.row_totals[r]})
+                           for r in rows}
+        changed = False
+        for (tid, suffix), source in _COPIES.items():
+            for row in tables[tid]:
+                if not row.endswith(suffix):
+                    continue
+                twin = row[: -len(suffix)]
+                for k in (*PARTS, "all"):
+                    a, b = tables[tid][row][k], tables[source][twin][k]
+                    if (a == SUPPRESSED) != (b == SUPPRESSED):
+                        target, key = (source, twin) if a == SUPPRESSED else (tid, row)
+                        cell = forced_rows if k == "all" else forced
+                        entry = key if k == "all" else (key, k)
+                        if entry not in cell[target]:
+                            cell[target].add(entry)
+                            changed = True
+        if not changed and not (hidden_sizes - {k for k in PARTS if shown_sizes[k] == SUPPRESSED}):
+            break
+        shown_sizes = pd.Series({k: SUPPRESSED if k in hidden_sizes else profile.sizes[k] for k in PARTS})
+    return Published(sizes=_with_group_any(dict(shown_sizes) | {"all": shown_all}), tables=tables, totals=totals,
+                     threshold=threshold)
+
+
+def _with_group_any(row: dict) -> dict:
+    """The row with group_any (group + both) where the row's published numbers give it, else "c"."""
+    from addin.suppression import SUPPRESSED
+
+    if SUPPRESSED not in (row["group"], row["both"]):
+        value = row["group"] + row["both"]
+    elif SUPPRESSED not in (row["all"], row["sole"]):
+        value = row["all"] - row["sole"]
+    else:
+        value = SUPPRESSED
+    return {k: row[k] for k in ("sole", "group", "both")} | {"group_any": value, "all": row["all"]}
