@@ -5,7 +5,7 @@ import datetime as dt
 import re
 
 from addin.catalogue.hsb_framework.declaration import CONTEXTS, FORM, GRID, RED
-from addin.catalogue.hsb_framework.factors import OTHER, TYPES, code_of
+from addin.catalogue.hsb_framework.factors import OTHER, TYPES, code_of, gaps
 from addin.validators.common import blank, error, query, rowwise
 
 _FACTOR = FORM["factors"].column("factor")
@@ -40,15 +40,12 @@ def _unknown_codes(text) -> list[str]:
     return [c for c in _CODE_IN_TEXT.findall(str(text)) if c.upper() not in _CODES]
 
 
-def _gap(key: str, value: str):
+def _gap(value: str):
     """A context with vulnerability or risk factors but no intervention in it (S002:L3548, the gap report)."""
     def needing(r) -> list[str]:
         if r._factors_rows is None or r._interventions_rows is None:
             return []  # a table could not be read: its problem is said, and a gap would mislead
-        if any(i.get("context") == value for i in r._interventions_rows):
-            return []
-        return [code_of(f["factor"]) if f.get("factor") != OTHER else OTHER for f in r._factors_rows
-                if f.get("context") == value and f.get("type") in ("Vulnerability", "Risk") and f.get("factor")]
+        return gaps(r._factors_rows, r._interventions_rows).get(value, [])
 
     def msg(r, at) -> str:
         found = needing(r)
@@ -108,7 +105,7 @@ def rules(config) -> list:
               lambda r, at: f"is {r.offence_context}, but the Peer group(s) row of the contextual table is empty; "
                             "record what is known about the peer group", also=_PEER_ROW),
         *(query(f"HSB-{30 + i:03d}", f"Vulnerability or risk factors in the {value} context should have an "
-                                     "intervention there.", GRID.field(key, "actions"), *_gap(key, value),
+                                     "intervention there.", GRID.field(key, "actions"), *_gap(value),
                 also=(GRID.field(key, "vulnerability"), GRID.field(key, "risk")))
           for i, (key, value, _, _) in enumerate(CONTEXTS)),
     ]

@@ -12,4 +12,12 @@ PLUGIN = FormPlugin(
     identity=Identity(number="reference", term_date="meeting_date", with_number=("meeting_date",)),
     name="HSB meeting framework",
     noun="meeting",
+    commands="addin.catalogue.hsb_framework.commands",
+    command_name="hsb",
+    excel="addin.catalogue.hsb_framework.excel",
+    ribbon=(("HSB review", "hsb_review", "On a filed HSB meeting framework: writes the next meeting's workbook, "
+             "prefilled from the case's last filed meeting, and opens it.", "RecurrenceEdit"),
+            ("HSB tracker", "hsb_tracker", "Writes the tracker of open HSB cases: interventions by context with "
+             "their traffic lights, overdue reviews, red items, the gap list and what shifted at reviews.",
+             "FilePrintPreview")),
 )

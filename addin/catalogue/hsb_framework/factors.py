@@ -129,3 +129,16 @@ def context_of_code(code: str) -> str | None:
 # ((context value, type), entries): the factor column's choices for each row, with Other in every list.
 BY_CONTEXT_AND_TYPE = tuple(((value, kind), factors(value, kind) + (OTHER,))
                             for _, value, _, _ in CONTEXTS for kind, _ in TYPES)
+
+
+def gaps(factor_rows: list[dict], intervention_rows: list[dict]) -> dict[str, list[str]]:
+    """The gap report (S002:L3548): context -> the codes ('Other' for an other factor) of its vulnerability
+    and risk factors, for each context that has some but no intervention in it."""
+    planned = {i.get("context") for i in intervention_rows if i.get("context")}
+    out: dict[str, list[str]] = {}
+    for _, value, _, _ in CONTEXTS:
+        found = [code_of(f["factor"]) for f in factor_rows if f.get("context") == value and f.get("factor")
+                 and f.get("type") in ("Vulnerability", "Risk")]
+        if found and value not in planned:
+            out[value] = found
+    return out

@@ -1,0 +1,49 @@
+"""The HSB framework package's Excel buttons (thin: they call addin.catalogue.hsb_framework.review and .tracker)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from addin.excel.friendly import Refusal, entry_point
+
+
+@entry_point
+def hsb_review(book, folder=None):
+    """HSB review: on a filed HSB meeting framework, write the next meeting's workbook and open it."""
+    from addin.catalogue.hsb_framework.review import ReviewError, write_review
+    from addin.excel.buttons import _config, _form_file, _free_path, _output_folder, _save
+    from addin.intake.reader import ReadError, read_form
+    from addin.intake.values import clean_text
+    from addin.store.db import StoreError
+
+    config = _config()
+    path = _form_file(book)
+    _save(book, path)
+    try:  # only its reference is needed: read, not checked (it was checked when it was filed)
+        rec = read_form(path)
+    except ReadError:
+        rec = None
+    reference = clean_text(rec.raw.get("reference")) if rec is not None and rec.form.id == "hsb-framework" else None
+    if not reference:
+        raise Refusal(f"'{book.name}' is not an HSB meeting framework with a reference number, so there is no case "
+                      "to review. Open the case's filed framework, then click the button again.")
+    out = _free_path(_output_folder(folder), "HSB review " + re.sub(r'[\\/:*?"<>|]', "-", reference), ".xlsx")
+    try:
+        done, _ = write_review(reference, out, config)
+    except (ReviewError, StoreError) as e:
+        raise Refusal(str(e)) from None
+    book.app.books.open(str(done))
+    return done
+
+
+@entry_point
+def hsb_tracker(book, folder=None, today: dt.date | None = None):
+    """HSB tracker: write the tracker of open cases from the store and open it."""
+    from addin.catalogue.hsb_framework.tracker import write_tracker
+    from addin.excel.buttons import _config, _free_path, _output_folder
+
+    path = _free_path(_output_folder(folder), f"SafeContext HSB tracker {(today or dt.date.today()).isoformat()}",
+                      ".xlsx")
+    write_tracker(path, _config(), today=today)
+    book.app.books.open(str(path))
+    return path
