@@ -31,7 +31,7 @@ def hsb_review(book, folder=None):
     try:
         done, _ = write_review(reference, out, config)
     except (ReviewError, StoreError) as e:
-        raise Refusal(str(e)) from None
+        raise Refusal(str(e)[:1].upper() + str(e)[1:]) from None  # a sentence of its own in Excel
     book.app.books.open(str(done))
     return done
 
