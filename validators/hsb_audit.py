@@ -26,8 +26,9 @@ def _unscored_rule(code: str, n: int, short: str):
 
     def msg(r, at) -> str:
         left = unscored(r[rows], n)
-        return (f"{len(left)} of the {len(scored(n))} statements of Domain {n} ({short}) are not scored: "
-                f"{', '.join(left)}; score each 0-4, or say here why not")
+        return (f"{len(left)} of the {len(scored(n))} statements of Domain {n} ({short}) "
+                f"{'is' if len(left) == 1 else 'are'} not scored: {', '.join(left)}; score each 0-4, or say here "
+                "why not")
 
     return query(code, f"Domain {n}: every statement should be scored.", f"comments_{n}", rowwise(ok), msg)
 
@@ -44,16 +45,16 @@ def _belongs(n: int):
             items = ", ".join(k for k, _ in statements(n) if k.startswith(number) and k != number)
             return (f"is {score_value(r.score)}, but {number} introduces {items} and is not scored itself; clear "
                     f"it and score {items}")
-        return (f"is {score_value(r.score)}, but {at('statement')} '{number}' is not a statement of Domain {n}; "
-                "put the statement's number back, or copy the scores into a blank audit ('safecontext new "
-                "hsb-audit')")
+        what = f"'{number}' is not a statement of Domain {n}" if number else "is blank"
+        return (f"is {score_value(r.score)}, but {at('statement')} {what}; put the statement's number back, or "
+                "copy the scores into a blank audit ('safecontext new hsb-audit')")
 
     return ok, msg
 
 
 RULES = [
     *(query(f"AUD-{20 + i:03d}", f"Domain {n}: a score needs the evidence supporting it.", "evidence",
-            rowwise(lambda r: r.score is None or not blank(r.evidence)),
+            rowwise(lambda r, n=n: r.score is None or _number(r) not in scored(n) or not blank(r.evidence)),
             lambda r, at: f"is blank, but statement {_number(r)} is scored {score_value(r.score)}; give the "
                           "evidence that underpins the score (the framework asks for evidence behind every score)",
             table=table_id(n), also=("score",))
