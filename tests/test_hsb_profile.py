@@ -11,6 +11,7 @@ import pytest
 
 from addin.catalogue.hsb_framework.profile import COHORTS, build_profile, factor_rows, latest_meetings
 from addin.forms import get_form
+from test_store import store  # noqa: F401 (fixture: SQLite and PostgreSQL)
 
 FORM = get_form("hsb-framework")
 CONTEXT = {"individual": "Individual", "family": "Family / Home", "peer": "Peer group", "school": "School",
@@ -278,3 +279,73 @@ def test_the_workbooks_and_json(study, known, tmp_path):
     assert data["interventions_by_context"]["peer"] == {"sole": 10, "group": "c", "both": "c", "group_any": 11,
                                                         "all": 21}
     assert data["cohorts"] == {"cases": cohort(24, 15, 10)} and "HSB-" not in json.dumps(data)
+
+
+# --- through the store and the command line ----------------------------------------------------------------
+
+def test_hsb_profile_from_filed_frameworks(fillers, cli, store, config_file, tmp_path):
+    """Filed workbooks (an initial meeting and its review, and a second case) give the tables their counts; the
+    publishable workbook and JSON hold no reference, person_id or grid text."""
+    import json
+
+    from openpyxl import load_workbook
+
+    from hsb_forms import PERSON_ID, valid_hsb_tables, valid_hsb_values
+
+    filler = fillers("hsb-framework")
+    paths = [
+        filler.save(tmp_path / "f" / "a1.xlsx", valid_hsb_values(), valid_hsb_tables()),
+        filler.save(tmp_path / "f" / "a2.xlsx", valid_hsb_values(meeting_type="Review", meeting_date=dt.date(2026, 11, 9),
+                                                                 hackett_level="Abusive"), valid_hsb_tables()),
+        filler.save(tmp_path / "f" / "b1.xlsx", valid_hsb_values(reference="HSB-0043", offence_context="Sole",
+                                                                 incident_peer_audience=None, person_id="CMS-1"),
+                    valid_hsb_tables(interventions=[])),
+    ]
+    code, out, err = cli("ingest", *paths, "--db", store, "--config", config_file)
+    assert (code, err) == (0, ""), out
+    code, out, err = cli("hsb", "profile", "-o", tmp_path / "p.xlsx", "--json", tmp_path / "p.json",
+                         "--from", "01/09/2026", "--to", "2026-12-31", "--db", store, "--config", config_file)
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [f"Wrote the internal (exact counts, case references) HSB cohort profile of 2 cases "
+                                f"(3 meetings in the period) to {tmp_path / 'p.xlsx'} and {tmp_path / 'p.json'}"]
+    data = json.loads((tmp_path / "p.json").read_text())
+    assert data["cohorts"] == {"cases": cohort(1, 1, 0)}
+    assert data["hackett"]["Abusive"] == cohort(0, 1, 0) and data["hackett"]["Problematic"] == cohort(1, 0, 0)
+    assert data["incident_characteristics"]["peer_audience"] == cohort(0, 1, 0)
+    assert data["interventions_by_context"]["peer"] == cohort(0, 1, 0)
+    assert data["gaps"]["individual.unaddressed"] == cohort(1, 0, 0)  # the sole case: a factor, no intervention
+    assert data["factors"]["PEER-R07"] == cohort(1, 1, 0)
+    wb = load_workbook(tmp_path / "p.xlsx")
+    assert wb["Unaddressed (internal)"]["B6"].value == "HSB-0043"
+
+    code, out, err = cli("hsb", "profile", "-o", tmp_path / "pub.xlsx", "--json", tmp_path / "pub.json",
+                         "--publishable", "--db", store, "--config", config_file)
+    assert (code, err) == (0, "")
+    texts = [str(c.value) for s in load_workbook(tmp_path / "pub.xlsx") for row in s.iter_rows() for c in row
+             if c.value is not None] + [(tmp_path / "pub.json").read_text()]
+    for secret in ("HSB-004", PERSON_ID, "CMS-1", "Lives with mother", "Shared images", "Detached youth work at"):
+        assert not [t for t in texts if secret in t], secret
+
+
+def test_hsb_profile_refuses_wrong_input_in_one_line(fillers, cli, store, config_file, tmp_path):
+    from hsb_forms import valid_hsb_tables, valid_hsb_values
+
+    path = fillers("hsb-framework").save(tmp_path / "a.xlsx", valid_hsb_values(), valid_hsb_tables())
+    assert cli("ingest", path, "--db", store, "--config", config_file)[0] == 0
+
+    def run(*args):
+        return cli("hsb", "profile", *args, "--db", store, "--config", config_file)
+
+    assert run("-o", tmp_path / "p.docx") == (2, "", f"safecontext: {tmp_path / 'p.docx'}: the file name must end in "
+                                                      ".xlsx.\n")
+    assert run("-o", tmp_path / "p.xlsx", "--from", "31/02/2026")[0] == 2
+    assert "there is no 31 February 2026" in run("-o", tmp_path / "p.xlsx", "--from", "31/02/2026")[2]
+    assert run("-o", tmp_path / "p.xlsx", "--from", "01/12/2026", "--to", "01/09/2026")[2] == (
+        "safecontext: --from 01/12/2026 is after --to 01/09/2026; swap them.\n")
+    code, out, err = run("-o", tmp_path / "p.xlsx", "--site", "Atlantis")
+    assert code == 2 and err.startswith("safecontext: 'Atlantis' is not one of the configured sites: ")
+    (tmp_path / "dir.xlsx").mkdir()
+    assert run("-o", tmp_path / "dir.xlsx")[2] == (f"safecontext: {tmp_path / 'dir.xlsx'}: is a folder; give the "
+                                                    "workbook's file name, e.g. -o hsb-profile.xlsx.\n")
+    code, out, err = run("-o", tmp_path / "empty.xlsx", "--from", "01/01/2030")
+    assert code == 0 and out.splitlines()[-1].startswith("No filed HSB meeting frameworks are in the period")

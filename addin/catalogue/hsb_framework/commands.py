@@ -69,3 +69,67 @@ def tracker(output: Path = typer.Option(..., "-o", "--output", metavar="FILE", h
         raise Exit(f"{output}: the file name must end in .xlsx.")
     path = _run(write_tracker, output, _config(config), db=db, today=dt.date.today())
     out.print(f"Wrote the HSB tracker to {path}", markup=False)
+
+
+def _date_option(value: Optional[str]) -> Optional[dt.date]:
+    """--from / --to: dd/mm/yyyy or yyyy-mm-dd."""
+    from addin.intake.values import parse_date
+
+    if value is None:
+        return None
+    day, problem = parse_date(value)
+    if problem:
+        raise typer.BadParameter(problem[1])
+    return day
+
+
+@app.command()
+def profile(output: Path = typer.Option(..., "-o", "--output", metavar="FILE", help="The workbook to write (.xlsx)."),
+            start: Optional[str] = typer.Option(None, "--from", metavar="DATE", callback=_date_option,
+                                                help="First meeting date counted, dd/mm/yyyy (default: the first "
+                                                     "filed)."),
+            end: Optional[str] = typer.Option(None, "--to", metavar="DATE", callback=_date_option,
+                                              help="Last meeting date counted, dd/mm/yyyy (default: the last filed)."),
+            site: Optional[str] = typer.Option(None, "--site", metavar="SITE", help="Only the frameworks of this "
+                                               "site (one of the configuration's sites)."),
+            publishable: bool = typer.Option(False, "--publishable", help="Suppress small numbers so the profile "
+                                             "can leave the HSB panel; leaves out the case references."),
+            json_out: Optional[Path] = typer.Option(None, "--json", metavar="FILE", help="Also write every table as "
+                                                    "JSON, {table: {row: {cohort: count}}}."),
+            db: Optional[str] = DbOpt, config: Optional[Path] = ConfigOpt):
+    """Write the HSB cohort profile: the 2017 study's tables from the filed frameworks, by cohort (sole, group,
+    both), over the latest meeting of each case in the period."""
+    from addin.catalogue.hsb_framework.profile import load_profile, publishable as publish
+    from addin.catalogue.hsb_framework.profile_workbook import ProfileError, write_json, write_profile
+    from addin.cli import Exit, _config, out
+    from addin.store.db import StoreError
+    from addin.suppression import symbols_note
+
+    cfg = _config(config)
+    if output.suffix.lower() != ".xlsx":
+        raise Exit(f"{output}: the file name must end in .xlsx.")
+    if output.is_dir():
+        raise Exit(f"{output}: is a folder; give the workbook's file name, e.g. -o hsb-profile.xlsx.")
+    if json_out is not None and json_out.suffix.lower() != ".json":
+        raise Exit(f"{json_out}: the file name must end in .json.")
+    if start and end and start > end:
+        raise Exit(f"--from {start:%d/%m/%Y} is after --to {end:%d/%m/%Y}; swap them.")
+    sites = cfg.lists()["sites"]
+    if site is not None and site not in sites:
+        raise Exit(f"'{site}' is not one of the configured sites: {', '.join(sites)}.")
+    try:
+        p = load_profile(cfg, db=db, start=start, end=end, site=site)
+        pub = publish(p, cfg.suppression_threshold, cfg.minimum_publishable_total) if publishable else None
+        symbols = symbols_note(cfg.suppression_threshold, "from the other numbers of the profile")
+        path = write_profile(p, output, authority=cfg.authority, published=pub, symbols=symbols)
+        if json_out is not None:
+            write_json(p, json_out, pub)
+    except (ProfileError, StoreError) as e:
+        raise Exit(str(e)) from None
+    what = "publishable" if publishable else "internal (exact counts, case references)"
+    out.print(f"Wrote the {what} HSB cohort profile of {p.cases} case{'s' if p.cases != 1 else ''} "
+              f"({p.meetings} meeting{'s' if p.meetings != 1 else ''} in the period) to {path}"
+              + (f" and {json_out}" if json_out else ""), markup=False)
+    if p.cases == 0:
+        out.print("No filed HSB meeting frameworks are in the period: file some with 'safecontext ingest', or "
+                  "widen --from / --to.", markup=False)

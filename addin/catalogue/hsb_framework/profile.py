@@ -141,7 +141,7 @@ def build_profile(records: pd.DataFrame, factors: pd.DataFrame, interventions: p
         return set(df.loc[mask, "record_id"])
 
     def ticked(column) -> list[int]:
-        return [r for r, v in zip(ids, latest[column]) if v is True]
+        return [r for r, v in zip(ids, latest[column].fillna(False)) if bool(v)]
 
     tables: dict[str, dict[str, dict[str, int]]] = {}
     site_values = list(sites) + sorted(set(latest["site"].dropna()) - set(sites))
@@ -194,8 +194,7 @@ def load_profile(config, *, db: str | None = None, start: dt.date | None = None,
     url = db or config.store
     frames = [load_records(url, form=FORM_ID)] + [load_table_rows(url, t, form=FORM_ID)
                                                  for t in ("factors", "interventions", "challenges")]
-    return build_profile(*frames, sites=tuple(getattr(config, "sites", ()) or ()), start=start, end=end,
-                         site=site, today=today)
+    return build_profile(*frames, sites=config.lists()["sites"], start=start, end=end, site=site, today=today)
 
 
 # --- publishable numbers ------------------------------------------------------------------------------
