@@ -16,4 +16,6 @@ PLUGIN = FormPlugin(
     noun="audit",
     workbook=add_summary,
     tables=action_tables,
+    commands="addin.catalogue.hsb_audit.commands",
+    command_name="audit",
 )
