@@ -11,6 +11,7 @@ import pytest
 
 from addin.catalogue.hsb_framework.profile import COHORTS, build_profile, factor_rows, latest_meetings
 from addin.forms import get_form
+from test_excel_addin import excel, user_config  # noqa: F401 (fixtures)
 from test_store import store  # noqa: F401 (fixture: SQLite and PostgreSQL)
 
 FORM = get_form("hsb-framework")
@@ -349,3 +350,37 @@ def test_hsb_profile_refuses_wrong_input_in_one_line(fillers, cli, store, config
                                                     "workbook's file name, e.g. -o hsb-profile.xlsx.\n")
     code, out, err = run("-o", tmp_path / "empty.xlsx", "--from", "01/01/2030")
     assert code == 0 and out.splitlines()[-1].startswith("No filed HSB meeting frameworks are in the period")
+
+
+def test_hsb_profile_button_and_term(excel, make_form, user_config, cli, tmp_path):  # noqa: F811
+    """The HSB profile button asks for the term (empty: every filed meeting) and opens the internal profile; the
+    command line's --term counts the same meetings."""
+    import addin.excel as sc
+    from openpyxl import load_workbook
+
+    from hsb_forms import valid_hsb_tables, valid_hsb_values
+    from test_excel_addin import last_alert
+
+    book = excel.open(make_form("hsb-framework", valid_hsb_values(), valid_hsb_tables(), name="initial"))
+    assert sc.file_this_form(book).outcome == "filed"
+    path = sc.hsb_profile(book, folder=tmp_path / "out", today=dt.date(2026, 12, 3))
+    prompt, title, default, kind = excel.prompts[-1]
+    assert (title, default) == ("SafeContext", "2026-autumn")
+    assert prompt == ("Which term should the HSB cohort profile cover? Type it like 2026-autumn (autumn, spring or "
+                      "summer), or leave it empty for every filed meeting.")
+    assert path == tmp_path / "out" / "SafeContext HSB profile 2026-autumn (internal).xlsx"
+    assert str(excel.books.opened[-1].fullname) == str(path)
+    assert load_workbook(path)["Profile"]["B6"].value == 1
+    excel.answers = [""]
+    assert sc.hsb_profile(book, folder=tmp_path / "out").name == "SafeContext HSB profile all meetings (internal).xlsx"
+    excel.answers = ["2027-spring"]
+    assert load_workbook(sc.hsb_profile(book, folder=tmp_path / "out"))["Profile"]["B6"].value == 0
+    excel.answers = [None]
+    assert sc.hsb_profile(book, folder=tmp_path / "out") is None  # cancelled
+    excel.answers = ["next term"]
+    sc.hsb_profile(book, folder=tmp_path / "out")
+    assert last_alert(excel)["prompt"].startswith("'next term' is not a term.")
+    code, out, err = cli("hsb", "profile", "-o", tmp_path / "t.xlsx", "--term", "2026-autumn")
+    assert (code, err) == (0, "") and "profile of 1 case (1 meeting in the period)" in out
+    assert cli("hsb", "profile", "-o", tmp_path / "t.xlsx", "--term", "2026-autumn", "--from", "01/09/2026")[2] == (
+        "safecontext: give either --term or --from / --to, not both.\n")

@@ -217,6 +217,24 @@ def _file_register(book, rows, config):
     return report
 
 
+def ask_term(book, config, term: str | None, what: str, today: dt.date | None, blank: str = "") -> str | None:
+    """The term given, else asked for (the current term offered); None if the user cancelled. With `blank`
+    (what an empty answer means, e.g. "every filed meeting"), an empty answer is "" instead."""
+    from addin.excel import native
+    from addin.term import current_term, parse_term
+
+    if term is None:
+        default = current_term(today, config)
+        term = native.ask(book.app, f"Which term should the {what} cover? Type it like {default} "
+                                    f"(autumn, spring or summer){f', or leave it empty for {blank}' if blank else ''}.",
+                          "SafeContext", default)
+        if term is None:
+            return None
+    if not term.strip():
+        return "" if blank else None
+    return parse_term(term)
+
+
 def _free_path(folder: Path, stem: str, suffix: str) -> Path:
     """folder/stem.suffix, or stem (2).suffix and so on if that exists already."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -4,21 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from addin.excel import native
-from addin.excel.buttons import _config, _free_path, _output_folder
+from addin.excel.buttons import _config, _free_path, _output_folder, ask_term as _term
 from addin.excel.friendly import entry_point
-
-
-def _term(book, config, term: str | None, what: str, today: dt.date | None) -> str | None:
-    """The term given, else asked for (the current term offered); None if the user cancelled."""
-    from addin.term import current_term, parse_term
-
-    if term is None:
-        default = current_term(today, config)
-        term = native.ask(book.app, f"Which term should the {what} cover? Type it like {default} "
-                                    "(autumn, spring or summer).", "SafeContext", default)
-        if not term:
-            return None
-    return parse_term(term)
 
 
 @entry_point

@@ -19,5 +19,8 @@ PLUGIN = FormPlugin(
              "prefilled from the case's last filed meeting, and opens it.", "RecurrenceEdit"),
             ("HSB tracker", "hsb_tracker", "Writes the tracker of open HSB cases: interventions by context with "
              "their traffic lights, overdue reviews, red items, the gap list and what shifted at reviews.",
-             "FilePrintPreview")),
+             "FilePrintPreview"),
+            ("HSB profile", "hsb_profile", "Asks for the term and writes the cohort profile of the filed frameworks "
+             "(the 2017 study's tables, by sole, group and both) with exact counts, for the HSB panel.",
+             "ChartInsert")),
 )

@@ -90,6 +90,8 @@ def profile(output: Path = typer.Option(..., "-o", "--output", metavar="FILE", h
                                                      "filed)."),
             end: Optional[str] = typer.Option(None, "--to", metavar="DATE", callback=_date_option,
                                               help="Last meeting date counted, dd/mm/yyyy (default: the last filed)."),
+            term: Optional[str] = typer.Option(None, "--term", "-t", metavar="TERM", help="Instead of --from and "
+                                               "--to: the meetings of a term, like 2026-autumn."),
             site: Optional[str] = typer.Option(None, "--site", metavar="SITE", help="Only the frameworks of this "
                                                "site (one of the configuration's sites)."),
             publishable: bool = typer.Option(False, "--publishable", help="Suppress small numbers so the profile "
@@ -112,6 +114,15 @@ def profile(output: Path = typer.Option(..., "-o", "--output", metavar="FILE", h
         raise Exit(f"{output}: is a folder; give the workbook's file name, e.g. -o hsb-profile.xlsx.")
     if json_out is not None and json_out.suffix.lower() != ".json":
         raise Exit(f"{json_out}: the file name must end in .json.")
+    if term is not None:
+        from addin.term import TermError, parse_term, term_range
+
+        if start or end:
+            raise Exit("give either --term or --from / --to, not both.")
+        try:
+            start, end = term_range(parse_term(term), cfg)
+        except TermError as e:
+            raise Exit(str(e)) from None
     if start and end and start > end:
         raise Exit(f"--from {start:%d/%m/%Y} is after --to {end:%d/%m/%Y}; swap them.")
     sites = cfg.lists()["sites"]

@@ -47,3 +47,23 @@ def hsb_tracker(book, folder=None, today: dt.date | None = None):
     write_tracker(path, _config(), today=today)
     book.app.books.open(str(path))
     return path
+
+
+@entry_point
+def hsb_profile(book, term: str | None = None, folder=None, today: dt.date | None = None):
+    """HSB profile: ask for the term (or every filed meeting), write the internal cohort profile and open it."""
+    from addin.catalogue.hsb_framework.profile import load_profile
+    from addin.catalogue.hsb_framework.profile_workbook import write_profile
+    from addin.excel.buttons import _config, _free_path, _output_folder, ask_term
+    from addin.term import term_range
+
+    config = _config()
+    term = ask_term(book, config, term, "HSB cohort profile", today, blank="every filed meeting")
+    if term is None:
+        return None
+    start, end = term_range(term, config) if term else (None, None)
+    name = f"SafeContext HSB profile {term or 'all meetings'} (internal)"
+    path = _free_path(_output_folder(folder), name, ".xlsx")
+    write_profile(load_profile(config, start=start, end=end, today=today), path, authority=config.authority)
+    book.app.books.open(str(path))
+    return path
