@@ -14,7 +14,9 @@ number a name (the same name wherever the same number is printed), and knows
   agencies involved" <= the five agencies; every other count <= referrals;
 - the concerns, exactly: one unknown >= 0 per combination of concerns (255); those listed are shown,
   "All other combinations" is the sum of the rest; concern totals, pairs (co-occurrence), "two or more
-  concerns" and the referrals with one, two, and three or more concerns are sums of them;
+  concerns" and the referrals with one, two, and three or more concerns are sums of them; a row of the
+  UpSet table with concerns marked is that combination, one without marks the sum of the combinations not
+  listed with as many concerns as its label says;
 - Data quality: the fields listed are the most often blank, ties in form order; filled + blank =
   referrals for the information fields on Contexts; a school response >= each response field filled.
 
@@ -41,6 +43,7 @@ from addin.forms import get_form
 from addin.forms.codes import ETHNICITY
 from addin.catalogue.fap_referral.declaration import CONCERNS
 from addin.catalogue.fap_referral.matrix.build import build, trend_table
+from addin.catalogue.fap_referral.matrix.overlaps import with_intersections
 from addin.catalogue.fap_referral.matrix.publishable import publishable
 
 C = "c"
@@ -149,6 +152,8 @@ class Reader:
             return
         if sheet == "Overlaps" and title.startswith("Referrals by number of concerns"):
             return self._degrees(b)
+        if sheet == "Overlaps" and title.startswith("Intersections of concerns"):
+            return self._intersections(b)
         if sheet == "Overlaps" and cols == [REFS]:
             return self._combinations(b)
         if sheet == "Overlaps":
@@ -243,7 +248,28 @@ class Reader:
             self.eq([n for s, n in every.items() if {x, y} <= s], ("pair", x, y))
         if "two" in self.sightings:
             self.eq([n for s, n in every.items() if len(s) >= 2], "two")
-        self.every = every
+        self.every, self.listed = every, listed
+
+    def _intersections(self, b):
+        """The UpSet table: a row with concerns marked is that combination, as listed; a row without marks is
+        the referrals of the combinations not listed with one, two, three or more (two or more) concerns,
+        or all of them ("All other combinations")."""
+        sizes = {"One concern (any)": lambda s: len(s) == 1, "Other single concerns": lambda s: len(s) == 1,
+                 "Two concerns (any pair)": lambda s: len(s) == 2, "Other pairs of concerns": lambda s: len(s) == 2,
+                 "Three or more concerns (any)": lambda s: len(s) >= 3,
+                 "Other combinations of three or more": lambda s: len(s) >= 3,
+                 "Two or more concerns (any)": lambda s: len(s) >= 2,
+                 "Other combinations of two or more": lambda s: len(s) >= 2, OTHER: lambda s: True}
+        assert list(b.counts.columns) == EIGHT + [REFS]
+        for r in b.counts.index:
+            value, marked = b.counts.loc[r, REFS], {c for c in EIGHT if b.counts.loc[r, c] == "●"}
+            assert value != C and set(b.counts.loc[r, EIGHT]) <= {"●", ""}
+            if marked:
+                assert r == " + ".join(c for c in EIGHT if c in marked)
+                self.see(("combination", r), value, where=("Overlaps", b.title, r, REFS))
+            else:
+                name = self.see(("Overlaps", b.title, r, REFS), value, where=("Overlaps", b.title, r, REFS))
+                self.eq([n for s, n in self.every.items() if s not in self.listed and sizes[r](s)], name)
 
     def _degrees(self, b):
         """One concern, two concerns, three or more (or two or more, the Summary's line): sums of the
@@ -480,7 +506,8 @@ def matrix(config, referrals, minimum_total=20):
     df = frame(referrals)
     counts = pd.DataFrame([_term_counts(df)], index=[TERM])
     exact = build(df, TERM, trend_table(counts), config)
-    return exact, publishable(exact, THRESHOLD, minimum_total=minimum_total)
+    # as matrix_sheets publishes it: with the UpSet table drawn from the published Overlaps
+    return exact, with_intersections(publishable(exact, THRESHOLD, minimum_total=minimum_total), THRESHOLD)
 
 
 # --- the two terms of the issue ---------------------------------------------------------------------
@@ -585,8 +612,7 @@ def test_a_twelve_referral_term_published_in_full_leaves_every_c_wide_enough(con
         CARE: C}
     assert [b.title for s in pub for b in s.blocks if b.withheld] == [
         "Referrals by school and concern", "Referrals by ward and concern", "Referrals by gender and concern",
-        "Referrals by ethnicity group and concern", "Referrals by year group and concern",
-        "Referrals by number of concerns (each referral counted once)"]
+        "Referrals by ethnicity group and concern", "Referrals by year group and concern"]
     # six with one concern, three with two, none with three: two and three or more are shown together, as the
     # Summary's "two or more concerns" (3, so c), and one concern is 9 less that
     degrees = by["Overlaps"].blocks[1]

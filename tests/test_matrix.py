@@ -307,6 +307,7 @@ def public(fixed, tmp_path_factory) -> Path:
 
 # --- reading a matrix workbook back -----------------------------------------------------------------
 
+UPSET = "Intersections of concerns (UpSet chart: each bar counts the referrals with exactly the concerns marked)"
 TITLES = {
     "Summary": ["Referrals by concern"],
     "Schools": ["Referrals by school and concern"],
@@ -315,7 +316,8 @@ TITLES = {
                      "Referrals by year group and concern"],
     "Overlaps": ["Referrals by combination of concerns (each referral counted once)",
                  "Referrals by number of concerns (each referral counted once)",
-                 "Concern co-occurrence (referrals with both; the diagonal is each concern's total)"],
+                 "Concern co-occurrence (referrals with both; the diagonal is each concern's total)",
+                 UPSET],
     "Contexts": ["Contextual information recorded, by concern"],
     "Groups & provision": ["Vulnerable groups by concern", "Fair Access protocol categories",
                            "Provision requested and agreed"],
@@ -337,7 +339,7 @@ def lines(ws) -> dict:
 def block(ws, title: str) -> dict:
     """A block found by its title in column A: {"columns": [...], "rows": {row label: [values]}}.
 
-    The header is the row under the title; data rows follow while column B has a value; the
+    The header is the row under the title; data rows follow while a column after A has a value; the
     "Total" row is one of the rows.
     """
     starts = [c.row for c in ws["A"] if c.value == title]
@@ -349,10 +351,10 @@ def block(ws, title: str) -> dict:
         columns.append(ws.cell(header, c).value)
         c += 1
     rows, r = {}, header + 1
-    while ws.cell(r, 1).value is not None and ws.cell(r, 2).value is not None:
+    while ws.cell(r, 1).value is not None and any(ws.cell(r, j).value is not None for j in range(2, len(columns) + 2)):
         rows[ws.cell(r, 1).value] = [ws.cell(r, j).value for j in range(2, len(columns) + 2)]
         r += 1
-    return {"index": ws.cell(header, 1).value, "columns": columns, "rows": rows}
+    return {"index": ws.cell(header, 1).value, "columns": columns, "rows": rows, "header": header}
 
 
 def every_block(path: Path) -> dict:
@@ -592,6 +594,20 @@ def test_overlaps(internal):
     co = block(ws, "Concern co-occurrence (referrals with both; the diagonal is each concern's total)")
     assert co["columns"] == CONCERN_LABELS
     assert co["rows"] == CO_OCCURRENCE
+    # the UpSet table: every combination, largest first (ties: fewer concerns first), its concerns marked
+    upset = block(ws, UPSET)
+    assert upset["index"] == "Referrals with exactly" and upset["columns"] == CONCERN_LABELS + ["Referrals"]
+    marks = {label: [None] * 8 + [n] for label, n in sorted(COMBINATIONS.items(),
+                                                             key=lambda kv: (-kv[1], kv[0].count("+")))}
+    for label, row in marks.items():
+        for concern in label.split(" + "):
+            row[CONCERN_LABELS.index(concern)] = "●"
+    assert upset["rows"] == marks
+    assert list(upset["rows"])[:4] == ["CSE + Missing from home", "Serious youth violence + Gangs",
+                                       "Missing from education", "Harmful sexual behaviour"]
+    bars = [(str(cf.sqref), [r.type for r in cf.rules]) for cf in ws.conditional_formatting
+            if cf.rules[0].type == "dataBar"]
+    assert bars == [(f"J{upset['header'] + 1}:J{upset['header'] + len(COMBINATIONS)}", ["dataBar"])]
 
 
 def test_contexts_groups_and_provision(internal):
@@ -685,6 +701,10 @@ def test_publishable_summary_trend_and_overlaps(public):
     degrees = block(wb["Overlaps"], "Referrals by number of concerns (each referral counted once)")
     assert degrees["rows"] == {"One concern": [5], "Two or more concerns": [12], "Total": [17]}
     co = block(wb["Overlaps"], "Concern co-occurrence (referrals with both; the diagonal is each concern's total)")
+    # drawn from the tables above: no combination is listed, so the bars are the pooled referrals by number of
+    # concerns (the chart says nothing the tables do not)
+    assert block(wb["Overlaps"], UPSET)["rows"] == {"One concern (any)": [None] * 8 + [5],
+                                                     "Two or more concerns (any)": [None] * 8 + [12]}
     diagonal = [7, 5, c, c, c, c, c, 6]  # each concern's total, as printed everywhere else
     assert co["rows"] == {label: [diagonal[i] if i == j else c for j in range(8)]
                           for i, label in enumerate(CONCERN_LABELS)}
@@ -748,7 +768,8 @@ def test_publishable_follows_the_rules_in_every_cell(internal, public):
     withheld = {key for key in exact if key[1] in PUB_WITHHELD}
     checked = 0
     for key, b in exact.items():
-        if key in (pooled, degrees):  # pooled; two and three or more shown together (test_publishable_summary...)
+        if key in (pooled, degrees, ("Overlaps", UPSET)):  # pooled; two and three or more shown together; drawn
+            # from those (test_publishable_summary_trend_and_overlaps)
             continue
         assert shown[key]["columns"] == b["columns"] and set(shown[key]["rows"]) == set(b["rows"]), key
         for label, row in b["rows"].items():

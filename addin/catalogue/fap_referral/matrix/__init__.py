@@ -73,12 +73,16 @@ def matrix_sheets(term: str, config, db: str | None = None, compare: int = 2, pu
         raise MatrixError(what + ". File some with 'safecontext ingest', or choose another --term.",
                           excel=what + ". File referrals with the 'File this form' button, or choose another "
                                        "term.")
+    from addin.catalogue.fap_referral.matrix.overlaps import with_intersections
+
     sheets = build(referrals, term, trend_table(counts), config, agencies, blanks)
+    threshold = config.suppression_threshold
     if not publishable:
-        return sheets, terms
+        return with_intersections(sheets, threshold), terms
     earlier = {t: earlier_hidden(t, config, db, compare) for t in terms[:-1] if counts.loc[t, "records"]}
-    return make_publishable(sheets, config.suppression_threshold, earlier,
-                            minimum_total=config.minimum_publishable_total), terms
+    # the chart's table is drawn from the published tables after disclosure control: nothing new in it
+    return with_intersections(make_publishable(sheets, threshold, earlier,
+                                               minimum_total=config.minimum_publishable_total), threshold), terms
 
 
 def earlier_hidden(term: str, config, db: str | None, compare: int) -> set[str]:

@@ -318,6 +318,9 @@ def knowledge(m: Matrix) -> Knowledge:
     for (si, bi), what in m.kinds.items():
         if what == "blanks":
             _blanks(k, m, si, bi, contexts)
+    one = degrees.get((DEGREES[0], REFERRALS))
+    if one is not None and k.unknown(one) and not k.unknown(a) and k.unknown(TWO):
+        k.exempt.add(one)  # "any concern" less "two or more": what the reader knows of it is what they know of that
     return k
 
 

@@ -1,4 +1,4 @@
-"""Write the matrix as a native Excel workbook: tables, frozen headers, heat maps, live charts."""
+"""Write the matrix as a native Excel workbook: tables, frozen headers, heat maps, live charts, in-cell bars."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.formatting.rule import ColorScaleRule, DataBarRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -81,6 +81,9 @@ def write(sheets: list[Sheet], path: Path, *, title: str, publishable: bool, sym
         last_col = max(ws.max_column, chart_end[1], title_cols)
         for c in range(2, last_col + 1):
             ws.column_dimensions[get_column_letter(c)].width = _COL_WIDTH
+        for block in sheet.blocks:  # room for the in-cell bars of an UpSet table
+            if block.chart == "upset":
+                ws.column_dimensions[get_column_letter(len(block.counts.columns) + 1)].width = 2 * _COL_WIDTH
         ws.print_area = f"A1:{get_column_letter(last_col)}{max(ws.max_row, chart_end[0])}"
         _print_setup(ws, publishable, authority, term)
         if first_header and len(sheet.blocks) == 1:
@@ -159,13 +162,20 @@ def _write_block(ws, b: Block, row: int, used: set[str], sheet: str) -> tuple[in
         set_text(c, name)
         c.font = Font(bold=True, color="FFFFFF")
         c.fill = _HEADER_FILL
-        c.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left" if j == 1 else "right")
+        c.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left" if j == 1 else
+                                "center" if b.chart == "upset" and j <= len(cols) else "right")
     ws.row_dimensions[header].height = _HEADER_PT
     r = header
     for idx, values in zip(b.counts.index, b.counts.itertuples(index=False)):
         r += 1
         set_text(ws.cell(row=r, column=1), str(idx))
         for j, v in enumerate(values, start=2):
+            if b.chart == "upset" and j <= len(cols):  # the UpSet marks: which concerns the bar's referrals have
+                if v:
+                    set_text(ws.cell(row=r, column=j), v)
+                    ws.cell(row=r, column=j).alignment = Alignment(horizontal="center")
+                    ws.cell(row=r, column=j).font = Font(color="1F3864", bold=True)
+                continue
             _put(ws.cell(row=r, column=j), v)
         if with_row_totals:
             _put(ws.cell(row=r, column=len(cols) + 2), b.row_totals.get(idx, 0))
@@ -198,7 +208,13 @@ def _write_block(ws, b: Block, row: int, used: set[str], sheet: str) -> tuple[in
         set_text(ws.cell(row=r, column=1), b.note)
         ws.cell(row=r, column=1).font = Font(italic=True, size=9, color="595959")
     chart = (0, 0)
-    if b.chart and len(b.counts):
+    if b.chart == "upset" and len(b.counts):  # an UpSet chart on its side: each row's bar in its own cell,
+        # level with the marks saying which concerns it counts (a chart beside the table could not line up)
+        column = get_column_letter(len(cols) + 1)
+        ws.conditional_formatting.add(f"{column}{header + 1}:{column}{last_data}",
+                                      DataBarRule(start_type="num", start_value=0, end_type="max", color="1F3864",
+                                                  showValue=True))
+    elif b.chart and len(b.counts):
         chart = _chart(ws, b, header, last_data, len(cols), len(names))
     return r, chart
 
