@@ -72,3 +72,59 @@ def merge(round_: str = RoundOpt,
               markup=False)
     if json_file:
         _write_json(json_file, m.as_json())
+
+
+def _progress(config, db):
+    """The progress of every round filed, with the last action plan filed."""
+    from addin.catalogue.hsb_audit.actions import last_plan
+    from addin.catalogue.hsb_audit.filed import filed_audits
+    from addin.catalogue.hsb_audit.progress import progress
+    from addin.cli import Exit
+
+    target = db or config.store
+    p = _run(progress, _run(filed_audits, target), _run(last_plan, target))
+    if p is None:
+        raise Exit("no HSB audit is filed in the store yet; file the agencies' audits with 'safecontext ingest' "
+                   "(and agree them with 'safecontext audit merge').")
+    return p
+
+
+@app.command()
+def report(output: Path = typer.Option(..., "-o", "--output", metavar="FILE", help="The progress report (.xlsx)."),
+           json_file: Optional[Path] = typer.Option(None, "--json", metavar="FILE", help="Also write the domain means "
+                                                    "per round, the agreed scores and the disagreements as JSON."),
+           db: Optional[str] = DbOpt, config: Optional[Path] = ConfigOpt):
+    """Progress between rounds: domain means, change, falls, focus areas, spread, charts and the action plan."""
+    from addin.catalogue.hsb_audit.report import write_report
+    from addin.cli import Exit, _config, out
+
+    _output(output, ".xlsx")
+    cfg = _config(config)
+    p = _progress(cfg, db)
+    try:
+        write_report(p, output, cfg.authority)
+    except OSError as e:
+        raise Exit(f"{output}: cannot write it ({e.strerror}).") from None
+    falls, focus = p.falls, p.focus
+    out.print(f"Wrote the progress of rounds {', '.join(p.rounds)} to {output}: {len(falls)} statement(s) fell, "
+              f"{len(focus)} focus area(s) after {p.latest}, {len(p.actions)} row(s) in the action plan.", markup=False)
+    if p.merged_now:
+        out.print(f"No agreed audit is filed for {', '.join(p.merged_now)}: the report uses the lowest of the "
+                  "agencies' scores ('safecontext audit merge' files them).", markup=False)
+    if json_file:
+        _write_json(json_file, p.as_json())
+
+
+@app.command()
+def actions(path: Path = typer.Argument(..., metavar="FILE", help="A progress report whose Action plan you filled in."),
+            db: Optional[str] = DbOpt, config: Optional[Path] = ConfigOpt):
+    """File the action plan of a progress report; the next report carries it, with its status."""
+    from addin.catalogue.hsb_audit.actions import PlanError, file_plan
+    from addin.cli import Exit, _config, out
+
+    cfg = _config(config)
+    try:
+        round_, n, url = _run(file_plan, db or cfg.store, path)
+    except PlanError as e:
+        raise Exit(str(e)) from None
+    out.print(f"Filed the action plan after round {round_} ({n} action(s)) in {url}.", markup=False)
