@@ -146,3 +146,75 @@ def test_the_demo_files_three_agencies_three_rounds_and_two_action_plans(tmp_pat
     again = write_audit_demo(tmp_path / "again", cfg, tmp_path / "again.sqlite", today=dt.date(2026, 12, 1))
     assert [a.scores for a in filed_audits(tmp_path / "again.sqlite")] == [a.scores for a in audits]  # seeded
     assert again.disagreements == demo.disagreements
+
+
+def test_the_briefing_from_known_rounds(filed, tmp_path, cli, config_file):
+    import zipfile
+
+    from docx import Document
+
+    out = tmp_path / "audit.docx"
+    assert cli("audit", "brief", "-o", out, "--db", filed, "--config", config_file) == (
+        0, f"Wrote the audit briefing to {out}.\n", "")
+    doc = Document(out)
+    text = [p.text for p in doc.paragraphs]
+    assert text[text.index("Key messages") + 1:text.index("Where we stand in the five domains")] == ["The partnership's mean score over the 46 statements is 2.89 of 4 in round T3, +0.96 since the baseline "
+            "T1.",
+            "The strongest domain is assessment (3.00); the weakest is prevention (2.70).",
+            "Since T2, 1 statement(s) rose and 2 fell.",
+            "In T3 the agencies' scores differed by 2 points or more on 1 statement(s); the lower score was agreed, "
+            "as the NSPCC advises.",
+            "1 statement(s) are focus areas for the action plan."]
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
+    assert tables[0] == [
+        ["Domain", "T1", "T2", "T3", "Change since T2", "Change since T1"],
+        ["1. Responses", "1.90", "2.90", "2.90", "no change", "+1.00"],
+        ["2. Prevention", "2.00", "2.80", "2.70", "-0.10", "+0.70"],
+        ["3. Assessment", "1.75", "2.75", "3.00", "+0.25", "+1.25"],
+        ["4. Interventions", "2.00", "3.00", "3.00", "no change", "+1.00"],
+        ["5. Development", "2.00", "3.00", "2.88", "-0.12", "+0.88"]]
+    assert tables[1] == [["Statement", "What it asks", "T2", "T3"], ["3.1", TEXT["3.1"], "1", "3"]]
+    assert tables[2] == [["Statement", "What it asks", "T2", "T3"], ["2.5", TEXT["2.5"], "1", "0"],
+                         ["5.8", TEXT["5.8"], "3", "2"]]
+    assert tables[3] == [["Statement", "What it asks", "Score"], ["2.5", TEXT["2.5"], "0"]]
+    assert len(tables) == 4 and "No action plan has been filed yet" in " ".join(text)
+    with zipfile.ZipFile(out) as z:  # the radar and the change chart
+        assert len([n for n in z.namelist() if n.startswith("word/media/")]) == 2
+        body = z.read("word/document.xml").decode()
+    assert "Case file audit" not in body  # the agencies' evidence never reaches the briefing
+
+
+def test_a_briefing_template_with_an_unknown_variable_is_refused(filed, tmp_path, cli, config_file):
+    from docx import Document
+
+    bad = tmp_path / "mine.docx"
+    doc = Document()
+    doc.add_paragraph("{{ authority }} {{ young_person_name }}")
+    doc.save(bad)
+    assert cli("audit", "brief", "-o", tmp_path / "b.docx", "--template", bad, "--db", filed) == (
+        2, "", f"safecontext: {bad}: the template uses unknown variable(s) young_person_name; the variables it may "
+               "use are listed in addin/catalogue/hsb_audit/briefing (VARIABLES).\n")
+    assert cli("audit", "brief", "-o", tmp_path / "b.pdf", "--db", filed)[2] == (
+        f"safecontext: {tmp_path / 'b.pdf'}: the file name must end in .docx.\n")
+
+
+def test_the_committed_briefing_template_is_what_the_source_builds(tmp_path):
+    from docx import Document
+
+    from addin.catalogue.hsb_audit.briefing import VARIABLES, check_template
+    from addin.catalogue.hsb_audit.briefing.template_source import TEMPLATE, build
+
+    fresh = build(tmp_path / "t.docx")
+    assert [p.text for p in Document(fresh).paragraphs] == [p.text for p in Document(TEMPLATE).paragraphs]
+    check_template(TEMPLATE)
+    from docxtpl import DocxTemplate
+
+    assert DocxTemplate(str(TEMPLATE)).get_undeclared_template_variables() == set(VARIABLES)
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_briefing_converts_to_pdf_with_its_radar(filed, tmp_path, cli, config_file):
+    out = tmp_path / "audit.docx"
+    code, stdout, err = cli("audit", "brief", "-o", out, "--pdf", "--db", filed, "--config", config_file)
+    assert (code, err) == (0, "") and stdout == f"Wrote the audit briefing to {out} and {out.with_suffix('.pdf')}.\n"
+    assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
