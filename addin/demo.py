@@ -350,6 +350,10 @@ def run_demo(folder: Path, seed: int, out, err, today: dt.date | None = None) ->
     from addin.catalogue.pgi.tracker import write_tracker
 
     tracker = write_tracker(folder / "pgi-tracker.xlsx", config, db=str(store), today=today)
+    from addin.catalogue.hsb_framework.demo import run_hsb_demo
+
+    out.print("HSB meeting frameworks (fictional cases across the configured sites):")
+    hsb_tracker = run_hsb_demo(folder, config, rng, terms, store, out, today or dt.date.today())
     out.print(f"Annotated copies of {latest} forms with problems: {checked}\n"
               f"Every problem as JSON: {report_file}\n"
               f"Store: {store}\n"
@@ -357,7 +361,8 @@ def run_demo(folder: Path, seed: int, out, err, today: dt.date | None = None) ->
               f"Matrix (publishable): {public}\n"
               f"Briefing for the board: {briefing}\n"
               f"PGI feedback letters: {pgi_loop}\n"
-              f"PGI tracker (internal requests, publishable counts): {tracker}")
+              f"PGI tracker (internal requests, publishable counts): {tracker}\n"
+              f"HSB tracker (internal, reference codes only): {hsb_tracker}")
 
 
 def _pgi_returns(folder: Path, config: Config, loop: PgiDemo, results, store: Path, out) -> Path:

@@ -108,7 +108,11 @@ def test_store_holds_what_was_filed(demo):
     assert counts[2][1] == 1  # the corrected copy replaced its first version
     st = store_status(str(folder / "demo-store.sqlite"))
     assert [(t["term"], t["records"]) for t in st["forms"][0]["terms"]] == [(t, c[0]) for t, c in zip(terms, counts)]
-    fap, pgi = st["forms"]
+    fap, pgi, hsb = st["forms"][:3]
+    lines = re.findall(r"^  HSB frameworks \S+: .*; filed (\d+), refused \d+ \(sent back with errors\), (\d+) filed "
+                       r"when resent corrected$", proc.stdout, re.M)
+    filed = sum(int(first) + int(resent) for first, resent in lines)
+    assert len(lines) == 3 and (hsb["form"], hsb["records"], hsb["versions"]) == ("hsb-framework", filed, filed)
     assert fap["versions"] == sum(c[0] for c in counts) + 1  # the first version is kept as history
     pgis = _pgi_counts(proc.stdout)
     assert pgi["records"] == sum(c["filed"] for c in pgis)  # every return filed against its request
@@ -269,3 +273,37 @@ def test_the_output_names_each_file(demo):
                  f"PGI tracker (internal requests, publishable counts): {folder / 'pgi-tracker.xlsx'}"):
         assert line in out.splitlines(), line
     assert "Traceback" not in proc.stderr
+
+
+def test_the_demo_files_hsb_frameworks_across_four_sites_with_reviews_and_writes_the_tracker(demo):
+    from addin.intake.reader import read_form
+    from addin.store import load_records
+
+    folder, proc, terms = demo
+    assert f"HSB tracker (internal, reference codes only): {folder / 'hsb-tracker.xlsx'}" in proc.stdout.splitlines()
+    meetings = load_records(str(folder / "demo-store.sqlite"), form="hsb-framework")
+    assert set(meetings["site"]) == set(demo_config().sites) and len(demo_config().sites) == 4
+    assert set(meetings["meeting_type"]) == {"Initial", "Review"}
+    reviewed = meetings.groupby("reference").size()
+    assert (reviewed >= 2).sum() >= 10 and len(reviewed) == 30  # 30 cases, most reviewed at least once
+    wb = load_workbook(folder / "hsb-tracker.xlsx")
+    assert wb.sheetnames == ["Cases", "Interventions", "Gaps", "Changes"]
+    assert wb["Gaps"]["A6"].value.startswith("HSB-")  # the study's finding: contexts with factors and no plan
+    # The person_id (and every other personal value) of the frameworks is in none of the outputs.
+    frameworks = sorted((folder / "forms").rglob("hsb/*.xlsx"))
+    ids = {read_form(p).raw["person_id"] for p in frameworks}
+    assert len(ids) == 30
+    personal = _personal_values(frameworks) | ids
+    for path in [folder / "hsb-tracker.xlsx", folder / "pgi-tracker.xlsx", folder / "validation-summary.txt",
+                 *folder.glob("matrix-*.xlsx"), *folder.glob("briefing-*.docx")]:
+        if path.suffix == ".txt":
+            text = path.read_text(encoding="utf-8")
+        else:
+            with zipfile.ZipFile(path) as z:
+                text = "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()
+                                 if not n.startswith(("word/media/", "xl/media/")))
+        assert sorted(p for p in ids if p in text) == [], path.name
+    with zipfile.ZipFile(folder / "hsb-tracker.xlsx") as z:
+        text = "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    assert sorted(p for p in personal if p in text) == []
+    assert not any(p in proc.stdout + proc.stderr for p in ids)

@@ -8,6 +8,7 @@ meeting's interventions are all green with no gap.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -62,13 +63,24 @@ def _action(reds: int, overdue: int, gap: dict) -> str | None:
     return ("; ".join(needed)[:1].upper() + "; ".join(needed)[1:]) if needed else None
 
 
+def _font(**kw) -> Font:
+    return Font(name="Calibri", **kw)  # without a name LibreOffice prints a serif face
+
+
 def _head(ws, title: str, authority: str, today: dt.date) -> None:
     ws["A1"] = f"{title} – {authority}"
-    ws["A1"].font = Font(bold=True, size=13, color="1F3864")
+    ws["A1"].font = _font(bold=True, size=13, color="1F3864")
     ws["A2"] = BANNER
-    ws["A2"].font = Font(bold=True, color="C00000")
+    ws["A2"].font = _font(bold=True, color="C00000")
     ws["A3"] = f"Produced {today:%d/%m/%Y} by SafeContext from the filed HSB meeting frameworks"
-    ws["A3"].font = Font(italic=True, color="595959")
+    ws["A3"].font = _font(italic=True, color="595959")
+
+
+def _height(row: tuple, columns: tuple[str, ...], widths: dict) -> float:
+    """Points for a row whose longest wrapped text needs the most lines (rows do not grow when a file opens)."""
+    lines = max((sum(math.ceil(len(part) / max(1, widths.get(h, 13) - 2)) or 1 for part in str(v).split("\n"))
+                 for v, h in zip(row, columns) if v is not None), default=1)
+    return 15 * lines + 2
 
 
 def _sheet(wb, name: str, title: str, columns: tuple[str, ...], rows: list[tuple], widths: dict, config, today,
@@ -79,24 +91,27 @@ def _sheet(wb, name: str, title: str, columns: tuple[str, ...], rows: list[tuple
     _head(ws, title, config.authority, today)
     for j, h in enumerate(columns, start=1):
         c = ws.cell(row=5, column=j, value=h)
-        c.font = Font(bold=True)
+        c.font = _font(bold=True)
         c.alignment = Alignment(wrap_text=True, vertical="bottom")
         ws.column_dimensions[get_column_letter(j)].width = widths.get(h, 13)
     for i, row in enumerate(rows, start=6):
         for j, v in enumerate(row, start=1):
             c = ws.cell(row=i, column=j, value=v)
+            c.font = _font()
             c.alignment = Alignment(wrap_text=True, vertical="top")
             if isinstance(v, dt.date):
                 c.number_format = "dd/mm/yyyy"
             colour = fills(columns[j - 1], v, row) if fills else None
             if colour:
                 c.fill = PatternFill("solid", fgColor=colour)
+        ws.row_dimensions[i].height = _height(row, columns, widths)
     if rows:
         table = Table(displayName=name.replace(" ", ""), ref=f"A5:{get_column_letter(len(columns))}{5 + len(rows)}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
         ws.add_table(table)
     else:
         ws["A6"] = empty
+        ws["A6"].font = _font()
     ws.row_dimensions[5].height = 32
     ws.freeze_panes = "B6"
     ws.print_title_rows = "5:5"
