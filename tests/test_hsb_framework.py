@@ -230,3 +230,33 @@ def test_the_person_id_never_appears_in_what_filing_writes_or_says(fillers, cli,
     assert PERSON_ID not in load_filings(store).to_csv()
     code, out, _ = cli("validate", path, "--json", tmp_path / "p.json")
     assert code == 0 and PERSON_ID not in out + (tmp_path / "p.json").read_text()
+
+
+def test_the_data_dictionary_lists_every_cell_of_the_contextual_table(cli):
+    code, out, _ = cli("fields", ID, "--json")
+    assert code == 0
+    entries = {e["id"]: e for e in json.loads(out)}
+    assert [i for i in entries if i.startswith("grid_peer_")] == [f"grid_peer_{c}" for c, _, _ in COLUMNS]
+    assert {k: entries["grid_peer_actions"][k] for k in ("label", "section", "kind", "type", "personal", "leaves",
+                                                         "defined_name")} == {
+        "label": "Contextual table, Peer group(s): Planned actions / interventions",
+        "section": "Contextual table: points for discussion / recording at HSB MAP meeting", "kind": "field",
+        "type": "longtext", "personal": True, "leaves": "drop", "defined_name": "grid_peer_actions"}
+    assert (entries["person_id"]["personal"], entries["person_id"]["leaves"]) == (True, "hash")
+    assert len(entries["factors.factor"]["choices"]) == 97
+    assert set(entries) == {f.id for f in FORM.fields} | {t.id for t in FORM.tables} | {
+        f"{t.id}.{c.id}" for t in FORM.tables for c in t.columns}
+
+
+def test_an_annotated_copy_marks_the_gap_on_the_contextual_table(fillers, cli, tmp_path):
+    tables = valid_hsb_tables(interventions=valid_hsb_tables()["interventions"][:1])  # none in the peer group
+    path = fillers(ID).save(tmp_path / "gap.xlsx", valid_hsb_values(), tables)
+    code, out, _ = cli("validate", path, "--annotate", tmp_path / "checked")
+    assert code == 0 and "1 annotated copy written to" in out
+    wb = load_workbook(tmp_path / "checked" / "gap.checked.xlsx")
+    rows = [[c.value for c in row] for row in wb["Checks"].iter_rows(min_row=4, max_col=6)]
+    assert rows == [["query", "HSB-032", GRID_SHEET, "J8", "Contextual table, Peer group(s): Planned actions / "
+                     "interventions", "Contextual table: points for discussion / recording at HSB MAP meeting"]]
+    grid = wb[GRID_SHEET]
+    assert {c: grid[c].fill.fgColor.rgb for c in ("J8", "E8", "F8", "J7")} == {
+        "J8": "00BDD7EE", "E8": "00BDD7EE", "F8": "00BDD7EE", "J7": "00FFFDE7"}  # the gap and its factor cells

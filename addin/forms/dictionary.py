@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from addin.config import Config
 from addin.forms.blank import choices_of, column_header
-from addin.forms.model import Field, Form
+from addin.forms.model import Field, Form, Grid, Table
 
 
 def _entry(f: Field, section: str, config: Config, defined_name: str, table: str | None = None) -> dict:
@@ -33,7 +33,9 @@ def data_dictionary(form: Form, config: Config) -> list[dict]:
         for item in section.items:
             if isinstance(item, Field):
                 entries.append(_entry(item, section.title, config, item.id))
-            elif hasattr(item, "columns"):
+            elif isinstance(item, Grid):  # one field per row and column, each with its own defined name
+                entries.extend(_entry(f, section.title, config, f.id) for f in item.fields)
+            elif isinstance(item, Table):
                 entries.append({
                     "id": item.id, "label": item.label, "section": section.title, "kind": "table",
                     "type": "table", "choices": [], "choices_from": None, "required": False,
