@@ -52,8 +52,14 @@ CONCERNS = [  # this term, previous term, change: a change only where both count
     ["Missing from home", "6", c, c],             # 3 in the autumn
     ["Open to children's social care", "7", c, c],
 ]
-COMBINATIONS = [["Combination of concerns", "Referrals"],  # CSE + Missing from home (5) pooled: CSE's 7 less 5 is 2
-                ["All other combinations", "17"]]
+# One referral with three concerns: so two and three or more are shown together, as "two or more concerns"
+BY_NUMBER = [["Number of concerns", "Referrals"], ["One concern", "5"], ["Two or more concerns", "12"]]
+PAIR_HEADER = ["Concern", "CSE", "SYV", "Gangs", "HSB", "RDA", "Sexual bullying", "Missing educ.", "Missing home"]
+# The matrix withholds its co-occurrence table for this term: every pair c, each concern's total on the diagonal
+PAIRS = [PAIR_HEADER] + [[concern] + [total if i == j else c for j in range(8)] for i, (concern, total) in enumerate(
+    [("CSE", "7"), ("Serious youth violence", "5"), ("Gangs", c), ("Harmful sexual behaviour", c),
+     ("Relationship/domestic abuse", c), ("Sexual bullying", c), ("Missing from education", c),
+     ("Missing from home", "6")])]
 # The matrix withholds its Schools and Wards tables for this term (a reader who knows the tables' shape
 # could narrow their "c"s to fewer than five values otherwise), so the briefing names none.
 SCHOOLS = [["School", "Referrals", "With a peer-on-peer abuse concern"],
@@ -121,18 +127,103 @@ def xml_parts(path: Path) -> dict[str, str]:
 def test_key_messages(briefing):
     doc = Document(briefing)
     assert paragraphs_between(doc, "Key messages", "Concerns recorded on referrals") == KEY_MESSAGES
-    assert paragraphs_between(doc, "How far concerns overlap", "Schools and neighbourhoods")[0] == KEY_MESSAGES[4]
+    assert paragraphs_between(doc, "How far concerns overlap", "Schools and neighbourhoods") == [
+        KEY_MESSAGES[4], "Referrals with at least one peer-on-peer abuse concern, by how many they recorded:",
+        "Each column of the chart counts the referrals with exactly the concerns marked below it; combinations too "
+        "rare to name are pooled in the grey columns, by how many concerns they have. The bars on the left are each "
+        "concern's total.", "Referrals recording both concerns of each pair (a concern with itself: its total):",
+        "SYV: serious youth violence; HSB: harmful sexual behaviour; RDA: relationship/domestic abuse; missing educ. "
+        "or home: missing from education or from home."]
     prefix = f"{AUTHORITY} · Spring term 2026 (01/01/2026 to 31/03/2026) · produced "
     assert [p.text for p in doc.paragraphs if p.text.startswith(prefix)] != []
 
 
 def test_tables(briefing):
-    concerns, combinations, schools, wards, contexts = (rows(t) for t in Document(briefing).tables)
+    concerns, by_number, pairs, schools, wards, contexts = (rows(t) for t in Document(briefing).tables)
     assert concerns == CONCERNS
-    assert combinations == COMBINATIONS
+    assert by_number == BY_NUMBER
+    assert pairs == PAIRS
     assert schools == SCHOOLS
     assert wards == WARDS
     assert contexts == CONTEXTS
+
+
+def _term_briefing(config, groups, tmp_path):
+    """The briefing of a term made in code: (school, referrals, concern ids) groups, all in one ward.
+    Returns (the published sheets, the context, the document)."""
+    import pandas as pd
+    from test_publishable_linked import TERM as TERM_, _term_counts, frame
+
+    from addin.catalogue.fap_referral.briefing import context, render, symbols_words
+    from addin.catalogue.fap_referral.declaration import CONCERNS as IDS
+    from addin.catalogue.fap_referral.matrix.build import build, trend_table
+    from addin.catalogue.fap_referral.matrix.overlaps import with_intersections
+    from addin.catalogue.fap_referral.matrix.publishable import publishable
+    from addin.forms.codes import ETHNICITY
+    from addin.term import term_range
+
+    referrals = [{"school": school, "ward": "Abbey", "gender": "Male", "ethnicity": ETHNICITY[0], "year_group": 9,
+                  "ticks": [c in {f"concern_{t}" for t in ticks} for c in IDS], "peer_info": "x" if ticks else None}
+                 for school, n, ticks in groups for _ in range(n)]
+    df = frame(referrals)
+    exact = build(df, TERM_, trend_table(pd.DataFrame([_term_counts(df)], index=[TERM_])), config)
+    pub = with_intersections(publishable(exact, 5, minimum_total=0), 5)  # as matrix_sheets publishes it
+    ctx = context(pub, TERM_, term_range(TERM_, config), config, 5, symbols_words(5), tmp_path)
+    return pub, ctx, Document(render(TEMPLATE, ctx, tmp_path / "term.docx"))
+
+
+OVERLAPPING = [  # 64 referrals with a concern, 30 without
+    ("Ashbridge Academy", 12, ("cse", "missing_home")), ("Beacon Hill School", 10, ("serious_youth_violence", "gangs")),
+    ("Ashbridge Academy", 15, ("missing_education",)), ("Beacon Hill School", 9, ("hsb",)),
+    ("Brookfield High School", 30, ()), ("Ashbridge Academy", 6, ("sexual_bullying",)),
+    ("Beacon Hill School", 5, ("relationship_abuse",)), ("Brookfield High School", 3, ("cse",)),
+    ("Ashbridge Academy", 2, ("gangs", "hsb")), ("Beacon Hill School", 2, ("cse", "missing_home", "sexual_bullying"))]
+
+
+def test_overlaps_of_a_term_with_combinations_to_publish(config, tmp_path):
+    """What the chart and tables say when some combinations survive: the two published (missing from education
+    alone, 15; relationship/domestic abuse alone, 5) with their concerns marked, then the pooled ones by number
+    of concerns (38 with one concern less those 20; the 26 with two or more), every number one the Overlaps
+    sheet prints or gives by subtraction."""
+    from addin.catalogue.fap_referral.matrix.overlaps import bars
+
+    pub, ctx, doc = _term_briefing(config, OVERLAPPING, tmp_path)
+    overlaps = {s.name: s for s in pub}["Overlaps"].blocks
+    assert overlaps[0].counts["Referrals"].to_dict() == {"Missing from education": 15, "Relationship/domestic abuse": 5,
+                                                          "All other combinations": 44}
+    upset = overlaps[-1].counts
+    assert upset["Referrals"].to_dict() == {"Missing from education": 15, "Relationship/domestic abuse": 5,
+                                            "Other single concerns": 18, "Other combinations of two or more": 26}
+    assert upset.loc["Missing from education", "Missing from education"] == "●"
+    assert (upset.drop(columns="Referrals") == "●").sum().sum() == 2
+    assert [(label, n) for label, _, n in bars(pub, 5)] == list(upset["Referrals"].items())
+    assert ctx["overlaps_chart"].name == "overlaps.png" and len(doc.inline_shapes) == 3
+    tables = [rows(t) for t in doc.tables]
+    assert tables[1] == [["Number of concerns", "Referrals"], ["One concern", "38"], ["Two or more concerns", "26"]]
+    assert tables[2][0] == PAIR_HEADER and [row[0] for row in tables[2][1:]] == [r[0] for r in PAIRS[1:]]
+
+
+def test_a_pooled_row_the_page_gives_away_anyway_is_shown(config, tmp_path):
+    """Ashbridge Academy is named (40 referrals, 10 with a concern); Beacon Hill (35) is hidden beside Canal
+    Side's 3. The page prints the 78 referrals and 20 with a concern, so the pooled row's 38 and 10 are shown,
+    not c (item 14.8)."""
+    _, ctx, doc = _term_briefing(config, [("Ashbridge Academy", 30, ()), ("Beacon Hill School", 25, ()),
+                                          ("Canal Side Academy", 3, ()),
+                                          ("Ashbridge Academy", 10, ("missing_education",)),
+                                          ("Beacon Hill School", 10, ("missing_education",))], tmp_path)
+    schools = rows(doc.tables[3])
+    assert schools == [["School", "Referrals", "With a peer-on-peer abuse concern"], ["Ashbridge Academy", "40", "10"],
+                       ["Other schools (2, with numbers suppressed or not recorded)", "38", "10"]]
+    assert ctx["key_messages"][:2] == ["78 referrals reached the Fair Access Panel in the autumn term 2026.",
+                                       "20 of them (25.6%) recorded at least one peer-on-peer abuse concern."]
+
+
+def test_a_pooled_row_is_c_where_the_page_does_not_give_it():
+    """The rest is shown only where the total and every named count are numbers, and it is not small."""
+    from addin.catalogue.fap_referral.briefing import _rest
+
+    assert _rest(78, [40], 5) == 38
+    assert (_rest(78, [40, c], 5), _rest(c, [40], 5), _rest(43, [40], 5), _rest(40, [40], 5)) == (c, c, c, 0)
 
 
 def test_data_quality_and_method(briefing):
@@ -142,16 +233,16 @@ def test_data_quality_and_method(briefing):
     assert method[-1].startswith("c means a number not shown, to protect the children concerned: it is fewer than 5")
 
 
-def test_two_charts_and_the_marking_everywhere(briefing):
+def test_three_charts_and_the_marking_everywhere(briefing):
     doc = Document(briefing)
-    assert len(doc.inline_shapes) == 2
+    assert len(doc.inline_shapes) == 3  # concerns, the UpSet chart of overlaps, the trend
     assert doc.paragraphs[0].text == MARKING == "OFFICIAL – SENSITIVE"
     for s in doc.sections:
         assert [p.text for p in s.header.paragraphs] == [MARKING]
         assert s.footer.paragraphs[0].text == f"{AUTHORITY} · Spring term 2026 · {MARKING}"  # then page x of y
     with zipfile.ZipFile(briefing) as z:
         media = [n for n in z.namelist() if n.startswith("word/media/")]
-    assert len(media) == 2 and all(n.endswith(".png") for n in media)
+    assert len(media) == 3 and all(n.endswith(".png") for n in media)
 
 
 def test_every_number_in_the_tables_obeys_suppression(briefing):
@@ -226,7 +317,7 @@ def test_special_characters_come_out_intact(nasty, tmp_path):
     doc = Document(out)
     assert f"{NASTY_AUTHORITY} · Spring term 2026 (01/01/2026 to 31/03/2026)" in all_text(doc)
     assert doc.sections[0].footer.paragraphs[0].text == f"{NASTY_AUTHORITY} · Spring term 2026 · {MARKING}"
-    assert rows(doc.tables[2])[1] == ["Withheld to protect small numbers", c, c]  # the Schools table is withheld
+    assert rows(doc.tables[3])[1] == ["Withheld to protect small numbers", c, c]  # the Schools table is withheld
     own = make_briefing(TERM, tmp_path / "own.docx", nasty.config, db=str(nasty.store),
                         template=_header_template(tmp_path / "own-template.docx"))
     doc = Document(own)
@@ -243,7 +334,7 @@ def test_special_characters_come_out_intact(nasty, tmp_path):
     ctx = context(pub, TERM, term_range(TERM, nasty.config), nasty.config, 5, symbols_note(5), tmp_path)
     ctx["schools"] = [{"name": NASTY_SCHOOL, "referrals": 10, "any_concern": 8}]
     named = render(TEMPLATE, ctx, tmp_path / "named.docx")
-    assert rows(Document(named).tables[2])[1] == [NASTY_SCHOOL, "10", "8"]
+    assert rows(Document(named).tables[3])[1] == [NASTY_SCHOOL, "10", "8"]
     for path in (out, own, named):
         for name, text in xml_parts(path).items():
             minidom.parseString(text.encode("utf-8"))  # well-formed, or this raises

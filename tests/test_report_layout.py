@@ -179,7 +179,7 @@ def test_the_briefing_footer_says_page_x_of_y(briefing):
 
 def test_table_headers_repeat_on_every_page_and_numbers_are_right_aligned(briefing):
     tables = Document(briefing).tables
-    assert len(tables) == 5
+    assert len(tables) == 6  # concerns, number of concerns, pairs, schools, wards, contexts
     for table in tables:
         header, *body = table.rows
         assert header._tr.trPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") \

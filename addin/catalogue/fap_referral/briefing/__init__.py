@@ -40,6 +40,11 @@ VARIABLES = {
     "concerns_chart": "Bar chart of concerns this term (image)",
     "overlap_sentence": "A sentence on referrals with two or more concerns",
     "combinations": "Rows: combination, count (rare combinations pooled)",
+    "by_number": "Rows: number (one concern, two concerns, three or more concerns; or two or more), count",
+    "pairs": "Rows: concern, counts (referrals with it and each of the eight concerns, in the order CSE, serious "
+             "youth violence, gangs, harmful sexual behaviour, relationship/domestic abuse, sexual bullying, missing "
+             "from education, missing from home; with itself, its total)",
+    "overlaps_chart": "UpSet chart of the published intersections of concerns (image; '' when there is none)",
     "schools": "Rows: name, referrals, any_concern (schools under the threshold pooled)",
     "wards": "Rows: name, referrals, any_concern (wards under the threshold pooled)",
     "contexts": "Rows: item, all, any_concern",
@@ -74,7 +79,10 @@ def _say(v, threshold: int) -> str:
 
 
 def _pooled_rows(block, threshold: int, label: str) -> list[dict]:
-    """Named rows where the row count survives suppression; the rest pooled without names."""
+    """Named rows where the row count survives suppression; the rest pooled without names.
+
+    The pooled row's counts are the table's totals less the named rows': shown where every one of those is
+    a number (a reader of the page could work them out anyway) and the result is not small; else c."""
     if block.withheld:
         return [{"name": WITHHELD, "referrals": "c", "any_concern": "c"}]
     rows, pooled = [], 0
@@ -91,13 +99,24 @@ def _pooled_rows(block, threshold: int, label: str) -> list[dict]:
         # Not "each with fewer than {threshold}": a secondary c can be larger, and with that bound a
         # reader could solve the pooled counts (two schools, 8 referrals between them: 4 and 4).
         rows.append({"name": f"Other {label} ({pooled}, with numbers suppressed or not recorded)",
-                     "referrals": "c", "any_concern": "c"})
+                     "referrals": _rest(block.grand_total, [r["referrals"] for r in rows], threshold),
+                     "any_concern": _rest(block.col_totals[ANY], [r["any_concern"] for r in rows], threshold)})
     return rows
+
+
+def _rest(total, shown: list, threshold: int):
+    """`total` less the `shown` counts, where all are numbers and the difference is 0 or not small; else c."""
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in [total] + shown):
+        return "c"
+    rest = total - sum(shown)
+    return rest if rest == 0 or rest >= threshold else "c"
 
 
 def context(pub: list[Sheet], term: str, term_dates: tuple[dt.date, dt.date], config, threshold: int,
             symbols: str, chart_dir: Path) -> dict:
     """Every variable of the template, from publishable sheets only."""
+    from addin.catalogue.fap_referral.matrix.build import DEGREES_INDEX
+    from addin.catalogue.fap_referral.matrix.overlaps import bars as upset_bars
     from addin.catalogue.fap_referral.matrix.publishable import HEADLINE
 
     lines = dict(_sheet(pub, "Summary").lines)
@@ -142,8 +161,13 @@ def context(pub: list[Sheet], term: str, term_dates: tuple[dt.date, dt.date], co
                  "any_concern": ctx_block.counts.loc[item, ANY]} for item in ctx_block.counts.index]
     if ctx_block.withheld:
         contexts = [{"item": WITHHELD, "all": "c", "any_concern": "c"}]
-    combos_block = _sheet(pub, "Overlaps").blocks[0].counts
-    combinations = [{"combination": str(k), "count": v} for k, v in combos_block[REFERRALS].items()]
+    overlaps = {b.counts.index.name: b for b in _sheet(pub, "Overlaps").blocks}
+    combinations = [{"combination": str(k), "count": v}
+                    for k, v in overlaps["Combination of concerns"].counts[REFERRALS].items()]
+    by_number = [{"number": str(k), "count": v} for k, v in overlaps[DEGREES_INDEX].counts[REFERRALS].items()]
+    co = overlaps["Concern"].counts
+    pairs = [{"concern": str(r), "counts": list(co.loc[r])} for r in co.index]
+    bars = upset_bars(pub, threshold)
     dq_lines = dict(_sheet(pub, "Data quality").lines)
     dq_block = _sheet(pub, "Data quality").blocks[0].counts
     data_quality = []
@@ -157,7 +181,7 @@ def context(pub: list[Sheet], term: str, term_dates: tuple[dt.date, dt.date], co
     blank_fields = [f"{k} ({v})" for k, v in blanks][:5]
     if blank_fields:
         data_quality.append("Fields most often left blank: " + "; ".join(blank_fields) + ".")
-    from addin.catalogue.fap_referral.briefing.charts import concerns_chart, trend_chart
+    from addin.catalogue.fap_referral.briefing.charts import concerns_chart, trend_chart, upset_chart
 
     return {
         "marking": MARKING, "board": BOARD, "authority": config.authority, "term": term,
@@ -167,7 +191,10 @@ def context(pub: list[Sheet], term: str, term_dates: tuple[dt.date, dt.date], co
         "any_concern_share": lines.get("Share with any peer-on-peer abuse concern"),
         "key_messages": [_capital(m) for m in messages], "concerns": concerns,
         "concerns_chart": concerns_chart(concerns, chart_dir / "concerns.png"),
-        "overlap_sentence": overlap, "combinations": combinations, "schools": schools, "wards": wards,
+        "overlap_sentence": overlap, "combinations": combinations, "by_number": by_number, "pairs": pairs,
+        "overlaps_chart": upset_chart(bars, [(c["concern"], c["count"]) for c in concerns if c["concern"] != CARE],
+                                      chart_dir / "overlaps.png") if bars else "",
+        "schools": schools, "wards": wards,
         "contexts": contexts,
         "trend_chart": trend_chart(trend, chart_dir / "trend.png"),
         "trend": [{"term": t, "referrals": trend.loc[t, REFERRALS], "any_concern": trend.loc[t, ANY]} for t in terms],
@@ -197,7 +224,8 @@ def _headline_context(lines: dict, term: str, term_dates, config, threshold: int
         "referrals": n, "any_concern": "c", "any_concern_share": "c",
         "key_messages": [f"{_capital(_say(n, threshold))} referrals reached the Fair Access Panel in the "
                          f"{term_label(term).lower()}.", reason],
-        "concerns": [], "concerns_chart": "", "overlap_sentence": "", "combinations": [], "schools": [],
+        "concerns": [], "concerns_chart": "", "overlap_sentence": "", "combinations": [], "by_number": [],
+        "pairs": [], "overlaps_chart": "", "schools": [],
         "wards": [], "contexts": [], "trend_chart": "", "trend": [], "data_quality": [],
         "methodology": METHODOLOGY, "symbols_note": symbols, "threshold": threshold, "headline_only": True,
         "publication_note": reason,
@@ -266,7 +294,7 @@ def render(template: Path, ctx: dict, out: Path) -> Path:
     check_template(template)
     tpl = DocxTemplate(str(template))
     ctx = dict(ctx)
-    for key in ("concerns_chart", "trend_chart"):
+    for key in ("concerns_chart", "trend_chart", "overlaps_chart"):
         if isinstance(ctx.get(key), Path):
             ctx[key] = InlineImage(tpl, str(ctx[key]), width=Mm(150))
     try:

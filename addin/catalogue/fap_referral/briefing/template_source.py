@@ -11,12 +11,14 @@ from pathlib import Path
 TEMPLATE = Path(__file__).resolve().parents[4] / "report_templates" / "fap_termly_briefing.docx"
 
 
-def _table(doc, headers, loop, cells, widths=None):
+def _table(doc, headers, loop, cells, widths=None, size=None):
     """A Word table: header row (repeated at the top of every page the table runs onto), one docxtpl row
-    loop ({%tr %}), filled per item; every column after the first holds numbers, right-aligned."""
+    loop ({%tr %}), filled per item; every column after the first holds numbers, right-aligned.  `widths`
+    (cm) per column and a font `size` (points) for a wide table."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
+    from docx.shared import Cm, Pt
 
     t = doc.add_table(rows=4, cols=len(headers))
     t.style = "Light Grid Accent 1"
@@ -33,6 +35,18 @@ def _table(doc, headers, loop, cells, widths=None):
     for row, tags in ((t.rows[0], ("w:cantSplit", "w:tblHeader")), (t.rows[2], ("w:cantSplit",))):
         for tag in tags:  # no row broken across two pages; the header row repeated ("Repeat as header row")
             row._tr.get_or_add_trPr().append(OxmlElement(tag))
+    if widths:  # the grid (LibreOffice reads it) and every cell (Word does)
+        t.autofit = False
+        for column, width in zip(t.columns, widths):
+            column.width = Cm(width)
+        for row in t.rows:
+            for cell, width in zip(row.cells, widths):
+                cell.width = Cm(width)
+    if size:
+        for row in (t.rows[0], t.rows[2]):
+            for cell in row.cells:
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = Pt(size)
     return t
 
 
@@ -102,8 +116,21 @@ def build(path: Path = TEMPLATE) -> Path:
 
     doc.add_heading("How far concerns overlap", level=1)
     doc.add_paragraph("{{ overlap_sentence }}")
-    _table(doc, ["Combination of concerns", "Referrals"], "combinations",
-           ["{{ row.combination }}", "{{ row.count }}"])
+    doc.add_paragraph("Referrals with at least one peer-on-peer abuse concern, by how many they recorded:")
+    _table(doc, ["Number of concerns", "Referrals"], "by_number", ["{{ row.number }}", "{{ row.count }}"])
+    doc.add_paragraph("{%p if overlaps_chart %}")
+    doc.add_paragraph("{{ overlaps_chart }}")
+    doc.add_paragraph("Each column of the chart counts the referrals with exactly the concerns marked below it; "
+                      "combinations too rare to name are pooled in the grey columns, by how many concerns they "
+                      "have. The bars on the left are each concern's total.")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("Referrals recording both concerns of each pair (a concern with itself: its total):")
+    short = ["CSE", "SYV", "Gangs", "HSB", "RDA", "Sexual bullying", "Missing educ.", "Missing home"]
+    _table(doc, ["Concern"] + short, "pairs",
+           ["{{ row.concern }}"] + [f"{{{{ row.counts[{i}] }}}}" for i in range(8)],
+           widths=[3.8] + [1.4] * 8, size=8)
+    doc.add_paragraph("SYV: serious youth violence; HSB: harmful sexual behaviour; RDA: relationship/domestic "
+                      "abuse; missing educ. or home: missing from education or from home.")
 
     doc.add_heading("Schools and neighbourhoods", level=1)
     doc.add_paragraph("Schools are named only where their number of referrals is large enough to publish.")
