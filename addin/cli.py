@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from addin.console import SafeConsole
-from addin.options import ConfigOpt, DbOpt, PlainGroup
+from addin.options import ConfigOpt, DbOpt, PlainGroup, date_option
 
 app = typer.Typer(help="SafeContext: check, file and count peer-on-peer abuse referral forms.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -227,6 +227,79 @@ def store_restore(version_id: int = typer.Argument(..., metavar="ID", help="The 
     if form:
         _form(form)
     raise typer.Exit(run_restore(version_id, _config(config), out, err, db=db, form=form))
+
+
+@app.command()
+def brief(kind: Optional[str] = typer.Option(None, "--kind", metavar="KIND", help="Which briefing ('safecontext brief "
+                                             "--kinds' lists them; default: the first, the FAP termly briefing)."),
+          term: Optional[str] = typer.Option(None, "--term", "-t", metavar="TERM", help="Term id like 2026-autumn "
+                                             "(default: the current term, for a briefing by term)."),
+          start: Optional[str] = typer.Option(None, "--from", metavar="DATE", callback=date_option,
+                                              help="First day counted, dd/mm/yyyy (a briefing over a period)."),
+          end: Optional[str] = typer.Option(None, "--to", metavar="DATE", callback=date_option,
+                                            help="Last day counted, dd/mm/yyyy (a briefing over a period)."),
+          site: Optional[str] = typer.Option(None, "--site", metavar="SITE", help="Only this site (--kind hsb)."),
+          output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help="The Word document to write (.docx)."),
+          template: Optional[Path] = typer.Option(None, "--template", metavar="FILE", help="A Word template of your own "
+                                                  "(default: the kind's template in report_templates/)."),
+          pdf: bool = typer.Option(False, "--pdf", help="Also write a PDF (needs LibreOffice)."),
+          variables: bool = typer.Option(False, "--variables", help="List the variables a template may use."),
+          kinds: bool = typer.Option(False, "--kinds", help="List the briefings there are."),
+          compare: Optional[int] = typer.Option(None, "--compare", min=1, max=12, metavar="N", help="How many earlier "
+                                                "terms the trend shows (a briefing by term; default 2)."),
+          db: Optional[str] = DbOpt,
+          config: Optional[Path] = ConfigOpt):
+    """Fill a Word briefing for the safeguarding partnership from publishable numbers (--kind says which)."""
+    from importlib import import_module
+
+    from addin.errors import UserError
+    from addin.forms import plugins
+    from addin.term import TermError, parse_term, term_range
+
+    briefings = {p.briefing.kind: p.briefing for p in plugins().values() if p.briefing}
+    if kinds:
+        for b in briefings.values():
+            out.print(f"{b.kind:8} {b.title}", markup=False)
+        return
+    b = briefings.get(kind or next(iter(briefings)))
+    if b is None:
+        raise Exit(f"there is no briefing of kind '{kind}'; kinds: {', '.join(briefings)}.")
+    module = import_module(b.module)
+    if variables:
+        for name, meaning in module.VARIABLES.items():
+            out.print(f"{name:18} {meaning}", markup=False)
+        return
+    if output is None:
+        raise Exit("give the document to write with -o FILE.docx (or --variables to list template variables).")
+    if output.suffix.lower() != ".docx":
+        raise Exit(f"{output}: the file name must end in .docx.")
+    given = {"start": start, "end": end, "site": site, "compare": compare}
+    flags = {"start": "--from", "end": "--to"}
+    takes = ", ".join((["--term"] if "start" in b.options and "term" not in b.options else [])
+                      + [flags.get(o, f"--{o}") for o in b.options]) or "no options"
+    for name, value in given.items():
+        if value is not None and name not in b.options:
+            raise Exit(f"{flags.get(name, f'--{name}')} is not used by --kind {b.kind} (it takes {takes}).")
+    cfg = _config(config)
+    options = {k: v for k, v in given.items() if v is not None}
+    if "term" in b.options:
+        options["term"] = _term_or_current(term, cfg)
+    elif term is not None:
+        if "start" not in b.options:
+            raise Exit(f"--term is not used by --kind {b.kind} (it takes {takes}).")
+        if start or end:
+            raise Exit("give either --term or --from / --to, not both.")
+        try:
+            options["start"], options["end"] = term_range(parse_term(term), cfg)
+        except TermError as e:
+            raise Exit(str(e)) from None
+    if options.get("start") and options.get("end") and options["start"] > options["end"]:
+        raise Exit(f"--from {options['start']:%d/%m/%Y} is after --to {options['end']:%d/%m/%Y}; swap them.")
+    try:
+        path = module.make_briefing(out=output, config=cfg, db=db, template=template, pdf=pdf, **options)
+    except UserError as e:
+        raise Exit(str(e)) from None
+    out.print(f"Wrote the briefing to {f'{output} and {path}' if pdf else path}")
 
 
 def _term_or_current(term, config) -> str:

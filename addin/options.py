@@ -3,6 +3,18 @@ import typer
 
 ConfigOpt = typer.Option(None, "--config", "-c", metavar="FILE", help="Configuration file (default: $SAFECONTEXT_CONFIG, "
                          "./safecontext.toml, your user config, else the built-in demo).")
+def date_option(value):
+    """A --from / --to option's value: dd/mm/yyyy or yyyy-mm-dd, as a date (typer callback)."""
+    from addin.intake.values import parse_date
+
+    if value is None:
+        return None
+    day, problem = parse_date(value)
+    if problem:
+        raise typer.BadParameter(problem[1])
+    return day
+
+
 DbOpt = typer.Option(None, "--db", metavar="URL", help="The store: a SQLite file or a SQLAlchemy URL such as "
                      "postgresql+psycopg://user@host/dbname (default: 'store' in the configuration).")
 

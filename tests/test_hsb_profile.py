@@ -384,3 +384,70 @@ def test_hsb_profile_button_and_term(excel, make_form, user_config, cli, tmp_pat
     assert (code, err) == (0, "") and "profile of 1 case (1 meeting in the period)" in out
     assert cli("hsb", "profile", "-o", tmp_path / "t.xlsx", "--term", "2026-autumn", "--from", "01/09/2026")[2] == (
         "safecontext: give either --term or --from / --to, not both.\n")
+
+
+# --- the briefing: safecontext brief --kind hsb ----------------------------------------------------------------
+
+def _docx_text(path) -> str:
+    from docx import Document
+
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return "\n".join(parts)
+
+
+def test_brief_kind_hsb_from_filed_frameworks(fillers, cli, config_file, tmp_path):
+    from hsb_forms import PERSON_ID, valid_hsb_tables, valid_hsb_values
+
+    store = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    filler = fillers("hsb-framework")
+    # 21 cases (the demo configuration publishes tables from 20): 9 group, 6 sole, 6 both
+    paths = [filler.save(tmp_path / "f" / f"{i}.xlsx", valid_hsb_values(
+        reference=f"HSB-{i:04d}", offence_context=("Group", "Group", "Group", "Sole", "Sole", "Both", "Both")[i % 7],
+        person_id=f"CMS-{i}", incident_peer_audience=i % 7 < 3), valid_hsb_tables()) for i in range(21)]
+    assert cli("ingest", *paths, "--db", store, "--config", config_file)[0] == 0
+    code, out, err = cli("brief", "--kind", "hsb", "--from", "01/09/2026", "--to", "30/09/2026", "-o",
+                         tmp_path / "none.docx", "--db", store, "--config", config_file)
+    assert ("Fewer than 20 cases were counted, the fewest whose tables are published, so only the numbers of cases "
+            "are published.") in _docx_text(tmp_path / "none.docx")
+    assert cli("brief", "--kinds")[1].splitlines() == ["fap      FAP termly briefing for the partnership",
+                                                      "hsb      HSB cohort profile briefing"]
+    code, out, err = cli("brief", "--kind", "hsb", "--term", "2026-autumn", "-o", tmp_path / "b.docx", "--db", store,
+                         "--config", config_file)
+    assert (code, err, out) == (0, "", f"Wrote the briefing to {tmp_path / 'b.docx'}\n")
+    text = _docx_text(tmp_path / "b.docx")
+    messages = [p for p in text.splitlines() if p.endswith(".")][:5]
+    assert messages[:3] == [
+        "21 young people were discussed at HSB meetings in the period (meetings from 01/09/2026 to 31/12/2026): 6 who "
+        "harmed alone, 9 in groups and 6 both.",
+        "Peers present as an audience: 60% of the cases that harmed at least in part in groups, against 0% of those "
+        "who harmed alone.",
+        "Of 42 interventions planned, 21 were with the individual young person and 0 in neighbourhoods (counts of "
+        "interventions, not of young people).",
+    ]
+    assert "Interventions planned, by the context they work in." in text
+    for secret in ("HSB-00", PERSON_ID, "CMS-1", "Lives with mother", "Shared images in a group chat"):
+        assert secret not in text, secret
+    assert cli("brief", "--kind", "hsb", "--variables")[1].splitlines()[3] == \
+        "period             The meetings counted, in words ('Meetings from 01/09/2026 to 31/12/2026')"
+
+
+def test_brief_refuses_what_a_kind_does_not_take(cli, config_file, tmp_path):
+    def run(*args):
+        return cli("brief", *args, "-o", tmp_path / "b.docx", "--config", config_file)
+
+    assert run("--kind", "hsb", "--compare", "3")[2] == (
+        "safecontext: --compare is not used by --kind hsb (it takes --term, --from, --to, --site).\n")
+    assert run("--site", "North")[2] == "safecontext: --site is not used by --kind fap (it takes --term, --compare).\n"
+    assert run("--kind", "cse")[2] == "safecontext: there is no briefing of kind 'cse'; kinds: fap, hsb.\n"
+    assert run("--kind", "hsb", "--term", "2026-autumn", "--to", "01/12/2026")[2] == (
+        "safecontext: give either --term or --from / --to, not both.\n")
+    bad = tmp_path / "bad.docx"
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("{{ casez }}")
+    doc.save(str(bad))
+    code, out, err = run("--kind", "hsb", "--template", bad)
+    assert code == 2 and err == (f"safecontext: {bad}: the template uses unknown variable(s) casez. 'safecontext "
+                                 "brief --kind hsb --variables' lists the ones you can use.\n")

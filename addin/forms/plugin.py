@@ -27,6 +27,21 @@ class Identity:
 
 
 @dataclass(frozen=True)
+class Briefing:
+    """A form package's Word briefing, made by `safecontext brief --kind KIND`.
+
+    `module` holds VARIABLES (name -> meaning, what a template may use), BriefingError (a UserError) and
+    make_briefing(out=, config=, db=, template=, pdf=, **options): the briefing's path (its PDF with pdf).
+    `options`: which of the brief command's options it takes, by keyword: term, compare, start, end, site.
+    """
+
+    kind: str                # "fap", "hsb"
+    title: str               # "FAP termly briefing"
+    module: str
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class FormPlugin:
     """One registered form: its declaration, its rules module, its identity and its short name."""
 
@@ -44,6 +59,7 @@ class FormPlugin:
     ribbon: tuple = ()               # (label, entry point in `excel`, tip[, imageMso]): its own ribbon buttons
     excel: str | None = None         # the module holding those entry points
     workbook: Callable | None = None  # workbook(wb, layout, config): adds to a blank (a summary sheet, locks)
+    briefing: "Briefing | None" = None  # its Word briefing: `safecontext brief --kind <kind>`
 
     @property
     def id(self) -> str:

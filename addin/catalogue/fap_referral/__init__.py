@@ -1,6 +1,6 @@
 """Fair Access Panel referral (seed 002, Appendix H): the form the termly matrix and briefing count."""
 from addin.catalogue.fap_referral.declaration import FORM
-from addin.forms.plugin import FormPlugin, Identity
+from addin.forms.plugin import Briefing, FormPlugin, Identity
 
 PLUGIN = FormPlugin(
     form=FORM,
@@ -12,7 +12,9 @@ PLUGIN = FormPlugin(
     name="FAP referral",
     noun="referral",
     registers=True,
-    commands="addin.catalogue.fap_referral.commands",  # matrix and brief, as top-level commands
+    commands="addin.catalogue.fap_referral.commands",  # matrix, as a top-level command
+    briefing=Briefing("fap", "FAP termly briefing for the partnership", "addin.catalogue.fap_referral.briefing",
+                      ("term", "compare")),
     excel="addin.catalogue.fap_referral.excel",
     ribbon=(("Termly matrix", "termly_matrix", "Asks for the term, makes the termly data matrix of need from the "
              "store and opens it.", "RecurrenceEdit"),

@@ -1,4 +1,4 @@
-"""The FAP referral's reports on the command line: `safecontext matrix` and `safecontext brief`."""
+"""The FAP referral's reports on the command line: `safecontext matrix` (its briefing is `safecontext brief`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,39 +33,3 @@ def matrix(term: Optional[str] = typer.Option(None, "--term", "-t", metavar="TER
     except (MatrixError, StoreError) as e:
         raise Exit(str(e))
     out.print(f"Wrote the {'publishable' if publishable else 'internal (exact counts)'} matrix to {path}")
-
-
-@app.command()
-def brief(term: Optional[str] = typer.Option(None, "--term", "-t", metavar="TERM", help="Term id like 2026-autumn "
-                                             "(default: the current term)."),
-          output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help="The Word document to write (.docx)."),
-          template: Optional[Path] = typer.Option(None, "--template", metavar="FILE", help="A Word template of your own "
-                                                  "(default: report_templates/fap_termly_briefing.docx)."),
-          pdf: bool = typer.Option(False, "--pdf", help="Also write a PDF (needs LibreOffice)."),
-          variables: bool = typer.Option(False, "--variables", help="List the variables a template may use."),
-          compare: int = typer.Option(2, "--compare", min=1, max=12, metavar="N", help="How many earlier terms the trend shows."),
-          db: Optional[str] = DbOpt,
-          config: Optional[Path] = ConfigOpt):
-    """Fill the Word briefing for the safeguarding partnership from the publishable matrix."""
-    from addin.catalogue.fap_referral.briefing import VARIABLES, BriefingError, make_briefing
-    from addin.cli import Exit, _config, _term_or_current, out
-
-    if variables:
-        for name, meaning in VARIABLES.items():
-            out.print(f"{name:18} {meaning}", markup=False)
-        return
-    if output is None:
-        raise Exit("give the document to write with -o FILE.docx (or --variables to list template variables).")
-    if output.suffix.lower() != ".docx":
-        raise Exit(f"{output}: the file name must end in .docx.")
-    from addin.catalogue.fap_referral.matrix import MatrixError
-    from addin.store import StoreError
-
-    cfg = _config(config)
-    try:
-        path = make_briefing(_term_or_current(term, cfg), output, cfg, db=db, template=template, pdf=pdf,
-                             compare=compare)
-    except (BriefingError, MatrixError, StoreError) as e:
-        raise Exit(str(e))
-    written = f"{output} and {path}" if pdf else f"{path}"
-    out.print(f"Wrote the briefing to {written}")

@@ -4,7 +4,7 @@ A meeting is identified by its case reference and meeting date: a later meeting 
 a review of the same case (a record of its own), a corrected workbook for the same meeting supersedes it.
 """
 from addin.catalogue.hsb_framework.declaration import FORM
-from addin.forms.plugin import FormPlugin, Identity
+from addin.forms.plugin import Briefing, FormPlugin, Identity
 
 PLUGIN = FormPlugin(
     form=FORM,
@@ -14,6 +14,8 @@ PLUGIN = FormPlugin(
     noun="meeting",
     commands="addin.catalogue.hsb_framework.commands",
     command_name="hsb",
+    briefing=Briefing("hsb", "HSB cohort profile briefing", "addin.catalogue.hsb_framework.profile_briefing",
+                      ("start", "end", "site")),
     excel="addin.catalogue.hsb_framework.excel",
     ribbon=(("HSB review", "hsb_review", "On a filed HSB meeting framework: writes the next meeting's workbook, "
              "prefilled from the case's last filed meeting, and opens it.", "RecurrenceEdit"),

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from addin.options import ConfigOpt, DbOpt
+from addin.options import ConfigOpt, DbOpt, date_option
 
 app = typer.Typer(help="HSB meeting frameworks: the next meeting's workbook, what shifted between meetings, the "
                        "tracker of open cases.", no_args_is_help=True)
@@ -71,24 +71,12 @@ def tracker(output: Path = typer.Option(..., "-o", "--output", metavar="FILE", h
     out.print(f"Wrote the HSB tracker to {path}", markup=False)
 
 
-def _date_option(value: Optional[str]) -> Optional[dt.date]:
-    """--from / --to: dd/mm/yyyy or yyyy-mm-dd."""
-    from addin.intake.values import parse_date
-
-    if value is None:
-        return None
-    day, problem = parse_date(value)
-    if problem:
-        raise typer.BadParameter(problem[1])
-    return day
-
-
 @app.command()
 def profile(output: Path = typer.Option(..., "-o", "--output", metavar="FILE", help="The workbook to write (.xlsx)."),
-            start: Optional[str] = typer.Option(None, "--from", metavar="DATE", callback=_date_option,
+            start: Optional[str] = typer.Option(None, "--from", metavar="DATE", callback=date_option,
                                                 help="First meeting date counted, dd/mm/yyyy (default: the first "
                                                      "filed)."),
-            end: Optional[str] = typer.Option(None, "--to", metavar="DATE", callback=_date_option,
+            end: Optional[str] = typer.Option(None, "--to", metavar="DATE", callback=date_option,
                                               help="Last meeting date counted, dd/mm/yyyy (default: the last filed)."),
             term: Optional[str] = typer.Option(None, "--term", "-t", metavar="TERM", help="Instead of --from and "
                                                "--to: the meetings of a term, like 2026-autumn."),

@@ -216,6 +216,7 @@ class Published:
     totals: dict[str, dict[str, int | str]]  # interventions tables: their Total row
     threshold: int
     withheld: bool = False  # fewer cases than the minimum: cohort sizes only
+    minimum: int = 0        # the fewest cases whose tables are published
 
     def as_json(self) -> dict:
         return {"cohorts": {"cases": dict(self.sizes)}, **self.tables}
@@ -232,7 +233,7 @@ def publishable(profile: Profile, threshold: int = 5, minimum: int = 0) -> Publi
     hidden_sizes = {k for k in PARTS if shown_sizes[k] == SUPPRESSED}
     if profile.cases < minimum:
         return Published(sizes=_with_group_any(dict(shown_sizes) | {"all": shown_all}), tables={}, totals={},
-                         threshold=threshold, withheld=True)
+                         threshold=threshold, withheld=True, minimum=minimum)
     forced: dict[str, set] = {t: set() for t, _, _ in TABLES}   # (row, cohort) cells to hide whatever their size
     forced_rows: dict[str, set] = {t: set() for t, _, _ in TABLES}  # rows whose "all" to hide
     for _ in range(6):  # until the copies agree

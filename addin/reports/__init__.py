@@ -1,0 +1,1 @@
+"""Report writing every form's reports share: Word briefings from docxtpl templates (word.py)."""
