@@ -148,3 +148,55 @@ def test_statement_rows_without_a_score_or_evidence_are_not_rows(make_form, chec
                                           "score": SCORES[3], "evidence": "Quarterly HSB data report",
                                           "assurance": None}]
     assert result.tables["domain_2"] == []
+
+
+def test_a_configured_safecontext_prefills_1_1_and_1_2_with_publishable_counts_from_its_store(fillers, tmp_path):
+    """Item 5: HSB frameworks (the latest meeting of each case) and FAP referrals with an HSB concern, by age band,
+    gender and ethnicity group; small counts are c, and no hidden count can be worked out from the total."""
+    from addin.checks.run import check_files
+    from addin.config import demo_text, load_config
+    from addin.forms.blank import write_blank
+    from addin.store import file_batch
+    from addin.validators.common import with_check_letter
+    from conftest import valid_fap_tables, valid_fap_values
+    from hsb_forms import valid_hsb_tables, valid_hsb_values
+
+    config_path = tmp_path / "safecontext.toml"
+    config_path.write_text(demo_text(), encoding="utf-8")  # its store: safecontext-store.sqlite beside it
+    cfg = load_config(config_path)
+    hsb, fap = fillers("hsb-framework"), fillers("fap-referral")
+    people = [("HSB-0001", 11, "Male", "WBRI - White British", dt.date(2026, 9, 7)),
+              ("HSB-0001", 12, "Male", "WBRI - White British", dt.date(2026, 11, 2)),  # its review: counted once
+              ("HSB-0002", 12, "Male", "WBRI - White British", dt.date(2026, 9, 8)),
+              ("HSB-0003", 13, "Female", "BAFR - Black African", dt.date(2026, 9, 9)),
+              ("HSB-0004", 14, "Male", "WBRI - White British", dt.date(2026, 9, 10)),
+              ("HSB-0005", 16, "Female", "WBRI - White British", dt.date(2026, 9, 11)),
+              ("HSB-0006", 17, "Male", "WIRI - White Irish", dt.date(2026, 9, 14))]
+    paths = [hsb.save(tmp_path / f"h{i}.xlsx", valid_hsb_values(reference=ref, age=age, gender=g, ethnicity=e,
+                                                                meeting_date=d), valid_hsb_tables())
+             for i, (ref, age, g, e, d) in enumerate(people)]
+    paths += [fap.save(tmp_path / f"f{i}.xlsx", valid_fap_values() | {"upn": with_check_letter(f"99912342{i:04d}"),
+                                                                       "concern_hsb": "Yes" if i < 3 else None},
+                       valid_fap_tables()) for i in range(4)]
+    report = file_batch(cfg.store, check_files(paths, cfg), cfg)
+    assert report.count("filed") == 11
+    ws = load_workbook(write_blank(get_form("hsb-audit"), tmp_path / "audit.xlsx", cfg))["Audit"]
+    day = dt.date.today().strftime("%d/%m/%Y")
+    note = (f"From the SafeContext store on {day}; counts from 1 to 4 are shown as c, and others hidden where they "
+            "would reveal one.")
+    assert ws["E15"].value == ("Cases with a contextual HSB framework: 6. FAP referrals recording harmful sexual "
+                               f"behaviour: c. {note}")
+    assert ws["E16"].value == (
+        "Cases with a contextual HSB framework (6): by age 10 to 13 c, 14 to 15 c, 16 or over c; by gender Female c, "
+        "Male c; by ethnicity group Black c, White c. FAP referrals recording harmful sexual behaviour (c): by age "
+        f"10 to 13 c; by gender Female c; by ethnicity group White c. {note}")
+    assert ws["D15"].value is None  # the score stays the partnership's to give
+    # The built-in demo configuration (no file) reads no store: the committed blank stays the same everywhere.
+    assert load_workbook(write_blank(get_form("hsb-audit"), tmp_path / "b.xlsx", config_for_demo()))["Audit"][
+        "E15"].value is None
+
+
+def config_for_demo():
+    from addin.config import demo_config
+
+    return demo_config()

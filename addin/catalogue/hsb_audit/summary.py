@@ -21,17 +21,24 @@ MEAN_HEAD, FIRST_DOMAIN_ROW, STATEMENT_HEAD = 4, 5, 13  # rows of the Summary sh
 
 
 def add_summary(wb, layout, config) -> None:
+    from addin.catalogue.hsb_audit.evidence import store_evidence
+
     ws = wb[FORM.sheet]
     _fix_audit_sheet(ws, layout)
+    for number, text in store_evidence(config).items():  # a configured SafeContext's counts for 1.1 and 1.2
+        cell = ws[score_cell(layout, number, column=3)]
+        cell.value = text
+        _fit_row(ws, cell.row, (text, WIDTHS["E"], 11))
     _write_summary(wb, ws, layout)
 
 
-def score_cell(layout, number: str) -> str:
-    """The Audit sheet's score cell of a statement in a fresh blank ('D12')."""
+def score_cell(layout, number: str, column: int = 2) -> str:
+    """The Audit sheet's cell of a statement in a fresh blank: its score ('D12'), or another column of its row
+    (0 the number, 1 the text, 3 the evidence, 4 the assurance)."""
     n = int(number.split(".")[0])
     header_row, first_col = layout.tables[table_id(n)]
     i = [k for k, _ in statements(n)].index(number)
-    return f"{get_column_letter(first_col + 2)}{header_row + 1 + i}"
+    return f"{get_column_letter(first_col + column)}{header_row + 1 + i}"
 
 
 def _fix_audit_sheet(ws, layout) -> None:
