@@ -151,3 +151,16 @@ def test_a_case_with_every_intervention_green_and_no_gap_is_not_open(fillers, cl
     wb = load_workbook(tmp_path / "t.xlsx")
     assert wb["Cases"]["A6"].value == ("No open case: every filed case's latest meeting has all its interventions "
                                        "green and no gap.")
+
+
+def test_a_framework_with_blank_answers_is_reviewed_with_them_blank(fillers, cli, store, config_file, check,
+                                                                     tmp_path):
+    values = valid_hsb_values(age=None, ward=None, hackett_level=None, hackett_rationale=None, gender=None)
+    path = fillers(ID).save(tmp_path / "m.xlsx", values, valid_hsb_tables(challenges=[]))
+    assert cli("ingest", path, "--db", store, "--config", config_file)[0] == 0
+    assert cli("hsb", "review", "HSB-0042", "-o", tmp_path / "r.xlsx", "--db", store, "--config", config_file)[0] == 0
+    res = check(tmp_path / "r.xlsx")
+    assert [res.values[f] for f in ("age", "ward", "hackett_level", "gender")] == [None] * 4
+    assert res.tables["challenges"] == []
+    assert [str(p) for p in res.problems] == [  # the one thing left to fill in
+        "HSB-001 Date of the meeting (C9): required, but blank; please fill it in"]

@@ -32,8 +32,10 @@ class Meeting:
 
 
 def _plain(v):
-    """A value from the store as a form holds it: no NaN or NaT, dates as dates, whole numbers as int."""
-    if v is None or v != v:
+    """A value from the store as a form holds it: None for NaN, NaT and NA, dates as dates, whole numbers as int."""
+    import pandas as pd
+
+    if v is None or pd.isna(v):
         return None
     if hasattr(v, "to_pydatetime"):
         return v.to_pydatetime().date()
