@@ -218,12 +218,17 @@ def test_a_framework_without_its_meeting_date_is_refused_saying_so(fillers, cli,
     assert "Filed 0, unchanged 0, superseded 0, refused 1" in out
 
 
-def test_the_person_id_never_appears_in_what_filing_writes_or_says(fillers, cli, store, config_file, tmp_path):
-    from addin.store import load_filings
+def test_the_person_id_never_appears_in_what_filing_writes_or_says(fillers, cli, store, config_file, tmp_path,
+                                                                   caplog):
+    import logging
 
+    from addin.store import load_filings, load_records
+
+    caplog.set_level(logging.DEBUG)
     path = fillers(ID).save(tmp_path / "m.xlsx", valid_hsb_values(), valid_hsb_tables())
     code, out = _ingest(cli, store, config_file, path)
-    assert code == 0 and PERSON_ID not in out
+    assert code == 0 and PERSON_ID not in out + caplog.text
+    assert list(load_records(store, form=ID)["person_id"]) == [PERSON_ID]  # kept in the store, to link records
     code, status, _ = cli("store", "status", "--db", store, "--config", config_file)
     assert code == 0 and "HSB meeting framework: 1 current meeting(s), 1 version(s) in all." in status
     assert PERSON_ID not in status
