@@ -310,13 +310,42 @@ def test_hsb_profile_from_filed_frameworks(fillers, cli, store, config_file, tmp
     assert out.splitlines() == [f"Wrote the internal (exact counts, case references) HSB cohort profile of 2 cases "
                                 f"(3 meetings in the period) to {tmp_path / 'p.xlsx'} and {tmp_path / 'p.json'}"]
     data = json.loads((tmp_path / "p.json").read_text())
-    assert data["cohorts"] == {"cases": cohort(1, 1, 0)}
-    assert data["hackett"]["Abusive"] == cohort(0, 1, 0) and data["hackett"]["Problematic"] == cohort(1, 0, 0)
-    assert data["incident_characteristics"]["peer_audience"] == cohort(0, 1, 0)
-    assert data["interventions_by_context"]["peer"] == cohort(0, 1, 0)
-    assert data["gaps"]["individual.unaddressed"] == cohort(1, 0, 0)  # the sole case: a factor, no intervention
-    assert data["factors"]["PEER-R07"] == cohort(1, 1, 0)
+    # Every cell: the group case (its review) and the sole case, as valid_hsb_values/tables fill them.
+    g, s, both = cohort(0, 1, 0), cohort(1, 0, 0), cohort(1, 1, 0)
+    expected = {t: {r: cohort(0, 0, 0) for r in rows} for t, rows in data.items()} | {"cohorts": {"cases": both}}
+    assert list(data["frameworks_by_site"]) == ["Ashbridge North", "Ashbridge South", "Brookfield and Castle", "Riverside"]
+    for (t, r), v in {("frameworks_by_site", "Ashbridge North"): both,
+                      ("incident_characteristics", "image_sharing"): both,
+                      ("incident_characteristics", "in_school"): both, ("incident_characteristics", "peer_audience"): g,
+                      ("peer_relationships", "harmful_attitudes"): both,
+                      ("interventions_by_context", "individual"): g, ("interventions_by_context", "peer"): g,
+                      ("frameworks_with_intervention", "individual"): g, ("frameworks_with_intervention", "peer"): g,
+                      ("factor_types", "individual.vulnerability"): both, ("factor_types", "peer.risk"): both,
+                      ("factor_types", "school.resilience"): both,
+                      ("factors", "IND-V02"): both, ("factors", "PEER-R07"): both, ("factors", "SCH-S03"): both,
+                      ("gaps", "individual.factors"): both, ("gaps", "individual.interventions"): g,
+                      ("gaps", "individual.unaddressed"): s,  # the sole case: a factor, no intervention
+                      ("gaps", "peer.factors"): both, ("gaps", "peer.interventions"): g, ("gaps", "peer.unaddressed"): s,
+                      ("hackett", "Abusive"): g, ("hackett", "Problematic"): s,
+                      ("challenges", "Non-engagement from family"): both,
+                      ("rag", "individual.amber"): g, ("rag", "peer.green"): g}.items():
+        expected[t][r] = v
+    assert data == expected
+    # ... and the workbook's sheets hold the same numbers, cell by cell.
+    from addin.catalogue.hsb_framework.profile import COHORTS, TABLES
+    from addin.catalogue.hsb_framework.profile_workbook import _SHEETS, row_label
+
     wb = load_workbook(tmp_path / "p.xlsx")
+    for tid, _, _ in TABLES:
+        ws = wb[_SHEETS[tid]]
+        shown = {ws.cell(row=r, column=1).value: [ws.cell(row=r, column=j).value for j in range(2, 7)]
+                 for r in range(6, 6 + len(expected[tid]))}
+        assert shown == {row_label(tid, r): [v[k] for k in COHORTS] for r, v in expected[tid].items()}, tid
+    profile_sheet = {r[0]: r[1] for r in wb["Profile"].iter_rows(min_row=5, max_col=2, values_only=True)}
+    assert profile_sheet["Cases (young people)"] == 2 and profile_sheet["Meetings filed in the period (reviews " \
+        "included)"] == 3 and profile_sheet["How cases count"] == ("Each case counts once, at its latest meeting in "
+                                                                   "the period (its reviews replace earlier meetings).")
+    assert [profile_sheet[f"{k} cases"] for k in ("Sole", "Group", "Both", "Group or both")] == [1, 1, 0, 1]
     assert wb["Unaddressed (internal)"]["B6"].value == "HSB-0043"
 
     code, out, err = cli("hsb", "profile", "-o", tmp_path / "pub.xlsx", "--json", tmp_path / "pub.json",
