@@ -265,3 +265,29 @@ def test_an_annotated_copy_marks_the_gap_on_the_contextual_table(fillers, cli, t
     grid = wb[GRID_SHEET]
     assert {c: grid[c].fill.fgColor.rgb for c in ("J8", "E8", "F8", "J7")} == {
         "J8": "00BDD7EE", "E8": "00BDD7EE", "F8": "00BDD7EE", "J7": "00FFFDE7"}  # the gap and its factor cells
+
+
+@pytest.mark.parametrize("line, message", [
+    ('hsb_reference_pattern = "[A-Z"', "hsb_reference_pattern is not a regular expression (the default is "
+                                       "\"[A-Z]{2,5}-[0-9]{3,6}\")."),
+    ('sites = "North"', "sites must be a list of names, e.g. sites = [\"North\", \"South\"]."),
+])
+def test_a_bad_sites_list_or_reference_pattern_is_refused_saying_how_to_fix_it(line, message, tmp_path):
+    from addin.config import ConfigError, demo_text, load_config
+
+    key = line.split(" =")[0]
+    text = "\n".join(x for x in demo_text().splitlines() if not x.startswith(key)) + f"\n{line}\n"
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        load_config(path)
+    assert str(e.value) == f"{path}: {message}"
+
+
+def test_without_a_sites_list_the_authority_is_the_one_site(tmp_path):
+    from addin.config import demo_text, load_config
+
+    path = tmp_path / "c.toml"
+    path.write_text("\n".join(x for x in demo_text().splitlines() if not x.startswith("sites")), encoding="utf-8")
+    cfg = load_config(path)
+    assert cfg.lists()["sites"] == (cfg.authority,)
