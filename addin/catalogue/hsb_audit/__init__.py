@@ -18,4 +18,9 @@ PLUGIN = FormPlugin(
     tables=action_tables,
     commands="addin.catalogue.hsb_audit.commands",
     command_name="audit",
+    excel="addin.catalogue.hsb_audit.excel",
+    ribbon=(("Merge audits", "merge_audits", "Asks for the round, agrees the lowest of the agencies' filed audit scores, "
+             "files it as the partnership's and opens it.", "MergeCells"),
+            ("Audit progress", "audit_progress", "Writes the audit's progress report from the store (means by round, "
+             "falls, focus areas, radar, action plan) and opens it.", "RecurrenceEdit")),
 )
