@@ -37,27 +37,37 @@ def save_error(path: Path, e: OSError, error: type[UserError]) -> UserError:
                        "or choose another file.")
 
 
-def load(term: str, config, db: str | None = None, compare: int = 2):
+def load(term: str, config, db: str | None = None, compare: int = 2, counts=None):
     """What the matrix needs from the store, counted in the database where it can be.
 
     Returns (term, trend terms, the term's referrals (only the columns counted; free text only as
     filled/blank), their other-agency rows, per-term counts, blank counts per optional field).
+    `counts`: per-term counts already made (term_counts_of) for these terms and maybe more.
     """
-    from addin.catalogue.fap_referral.matrix.build import (BOOLEAN_FIELDS, CATEGORY_FIELDS, FORM_ID, POP_CONCERNS, PRESENCE_FIELDS,
-                                    optional_fields)
-    from addin.catalogue.fap_referral.declaration import CONCERNS
-    from addin.store import blank_counts, load_current_columns, load_table_rows, term_counts
+    from addin.catalogue.fap_referral.matrix.build import (CATEGORY_FIELDS, COUNTED_FIELDS, FORM_ID, PRESENCE_FIELDS,
+                                                           optional_fields)
+    from addin.store import blank_counts, load_current_columns, load_table_rows
     from addin.term import parse_term, previous_terms
 
     term = parse_term(term)
     terms = previous_terms(term, compare) + [term]
     url = db or config.store
-    referrals = load_current_columns(url, term, CATEGORY_FIELDS + BOOLEAN_FIELDS, PRESENCE_FIELDS, form=FORM_ID)
+    referrals = load_current_columns(url, term, CATEGORY_FIELDS + COUNTED_FIELDS, PRESENCE_FIELDS, form=FORM_ID)
     agencies = load_table_rows(url, "other_agencies", [term], form=FORM_ID)
-    counts = term_counts(url, terms, list(CONCERNS), form=FORM_ID)
-    counts["any"] = term_counts(url, terms, POP_CONCERNS, form=FORM_ID)["any"]
+    counts = (term_counts_of(url, terms) if counts is None else counts).loc[terms]
     blanks = blank_counts(url, term, [f.id for f in optional_fields()], form=FORM_ID)
     return term, terms, referrals, agencies, counts, blanks
+
+
+def term_counts_of(url: str, terms: list[str]):
+    """Per term: referrals, each concern, and referrals with any peer-on-peer abuse concern (store counts)."""
+    from addin.catalogue.fap_referral.matrix.build import FORM_ID, POP_CONCERNS
+    from addin.catalogue.fap_referral.declaration import CONCERNS
+    from addin.store import term_counts
+
+    counts = term_counts(url, terms, list(CONCERNS), form=FORM_ID)
+    counts["any"] = term_counts(url, terms, POP_CONCERNS, form=FORM_ID)["any"]
+    return counts
 
 
 def matrix_sheets(term: str, config, db: str | None = None, compare: int = 2, publishable: bool = False):
@@ -65,7 +75,12 @@ def matrix_sheets(term: str, config, db: str | None = None, compare: int = 2, pu
     from addin.catalogue.fap_referral.matrix.build import build, trend_table
     from addin.catalogue.fap_referral.matrix.publishable import publishable as make_publishable
 
-    term, terms, referrals, agencies, counts, blanks = load(term, config, db, compare)
+    from addin.term import parse_term, previous_terms
+
+    # the counts of this term's Trend and of each earlier term's own (one query, not one per matrix)
+    every = term_counts_of(db or config.store, previous_terms(parse_term(term), 2 * compare) + [parse_term(term)]) \
+        if publishable else None
+    term, terms, referrals, agencies, counts, blanks = load(term, config, db, compare, every)
     if referrals.empty:
         filed = [t for t in terms if counts.loc[t, "records"]]
         what = f"no referrals are filed for {term}" + (
@@ -79,19 +94,19 @@ def matrix_sheets(term: str, config, db: str | None = None, compare: int = 2, pu
     threshold = config.suppression_threshold
     if not publishable:
         return with_intersections(sheets, threshold), terms
-    earlier = {t: earlier_hidden(t, config, db, compare) for t in terms[:-1] if counts.loc[t, "records"]}
+    earlier = {t: earlier_hidden(t, config, db, compare, every) for t in terms[:-1] if counts.loc[t, "records"]}
     # the chart's table is drawn from the published tables after disclosure control: nothing new in it
     return with_intersections(make_publishable(sheets, threshold, earlier,
                                                minimum_total=config.minimum_publishable_total), threshold), terms
 
 
-def earlier_hidden(term: str, config, db: str | None, compare: int) -> set[str]:
+def earlier_hidden(term: str, config, db: str | None, compare: int, counts=None) -> set[str]:
     """The totals an earlier term's own publishable matrix hides (from the store as it is now), so this
     term's Trend and summary lines do not show what that matrix hid."""
     from addin.catalogue.fap_referral.matrix.build import build, trend_table
     from addin.catalogue.fap_referral.matrix.publishable import hidden_numbers
 
-    _, _, referrals, agencies, counts, blanks = load(term, config, db, compare)
+    _, _, referrals, agencies, counts, blanks = load(term, config, db, compare, counts)
     return hidden_numbers(build(referrals, term, trend_table(counts), config, agencies, blanks),
                           config.suppression_threshold, config.minimum_publishable_total)
 

@@ -27,6 +27,9 @@ CONTEXT_ROWS = {
 AGENCIES = ("YOS", "Police", "CAMHS", "Education Psychology", "Other")
 FORM_ID = FORM.id
 BOOLEAN_FIELDS = [f.id for f in FORM.fields if f.type in ("tick", "yesno")]
+# the tick and yes/no fields the sheets count (the store is asked for these only: a third fewer columns)
+COUNTED_FIELDS = [f for f in BOOLEAN_FIELDS if f.startswith(("concern_", "vulnerable_", "fap_", "provision_"))
+                  or f == "open_to_social_care"]
 CATEGORY_FIELDS = ["school", "ward", "gender", "ethnicity", "year_group"]
 PRESENCE_FIELDS = [f.id for f in FORM.fields if f.id.endswith(("_info", "_response"))]
 
@@ -75,8 +78,8 @@ def prepare(df: pd.DataFrame, agencies: pd.DataFrame | None = None) -> pd.DataFr
     df["_school"] = df["school"].fillna(NOT_RECORDED)
     df["_ward"] = df["ward"].fillna(NOT_RECORDED)
     df["_gender"] = df["gender"].fillna(NOT_RECORDED)
-    df["_ethnicity"] = df["ethnicity"].map(ethnicity_group)
-    df["_year"] = df["year_group"].map(lambda y: NOT_RECORDED if pd.isna(y) else f"Year {int(y)}")
+    df["_ethnicity"] = _each_value(df["ethnicity"], ethnicity_group)
+    df["_year"] = _each_value(df["year_group"], lambda y: NOT_RECORDED if pd.isna(y) else f"Year {int(y)}")
     responses = [c for c in df.columns if c.endswith("_response")]
     df["_any_response"] = df[responses].notna().any(axis=1) if responses else False
     for c in ("peer_info", "school_info", "neighbourhood_info", "home_info"):
@@ -91,6 +94,17 @@ def prepare(df: pd.DataFrame, agencies: pd.DataFrame | None = None) -> pd.DataFr
             df[f"_agency_{a}"] = df["record_id"].isin(ids)
     df["_agency_any"] = df[[f"_agency_{a}" for a in AGENCIES]].any(axis=1)
     return df
+
+
+def _each_value(column: pd.Series, f) -> pd.Series:
+    """`column.map(f)`, with `f` called once per distinct value (a term has a few, and many referrals)."""
+    import numpy as np
+
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    results = [f(u) for u in uniques]
+    missing = column[codes == -1]
+    results.append(f(missing.iloc[0]) if len(missing) else None)  # code -1: the blank ones
+    return pd.Series(np.array(results, dtype=object)[codes], index=column.index, dtype=object)
 
 
 def by_concern(df: pd.DataFrame, key: str, order: list[str] | None, row_label: str) -> Block:
