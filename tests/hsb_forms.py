@@ -39,7 +39,8 @@ def valid_hsb_tables(**changes) -> dict:
                                                                      "and procedures"},
         ],
         "interventions": [
-            {"context": "Individual", "intervention": "1:1 healthy relationships work", "agency": "Youth Justice Service",
+            {"context": "Individual", "intervention": "1:1 healthy relationships work",
+             "agency": "Youth Justice Service",
              "rag": "Amber - in progress", "date_set": MEETING, "review_date": FUTURE, "addresses": "IND-V02"},
             {"context": "Peer group", "intervention": "Detached youth work at the park", "agency": "Youth service",
              "rag": "Green - progressed", "date_set": MEETING, "review_date": FUTURE, "addresses": "PEER-R07"},

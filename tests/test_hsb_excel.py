@@ -32,7 +32,8 @@ def test_review_and_tracker_through_the_buttons(excel, make_form, user_config, c
     assert PERSON_ID not in str([c.value for ws in load_workbook(path).worksheets for r in ws.iter_rows() for c in r])
 
 
-def test_hsb_review_on_another_form_is_refused_saying_what_to_open(excel, make_form, user_config, tmp_path):  # noqa: F811
+def test_hsb_review_on_another_form_is_refused_saying_what_to_open(excel, make_form, user_config,  # noqa: F811
+                                                                     tmp_path):
     from conftest import valid_pgi_tables, valid_pgi_values
 
     book = excel.open(make_form("pgi", valid_pgi_values(), valid_pgi_tables(), name="a pgi"))

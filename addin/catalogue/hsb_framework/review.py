@@ -162,7 +162,8 @@ def compare(reference: str, before: Meeting, after: Meeting) -> Changes:
                                     if old[k]["rag"] != new[k]["rag"]])
     out.new_interventions = _in_order([(r["context"], r["intervention"], _light(r["rag"]))
                                        for k, r in new.items() if k not in old])
-    out.closed = _in_order([(r["context"], r["intervention"], _light(r["rag"])) for k, r in old.items() if k not in new])
+    out.closed = _in_order([(r["context"], r["intervention"], _light(r["rag"]))
+                            for k, r in old.items() if k not in new])
     return out
 
 
