@@ -191,6 +191,9 @@ def test_a_configured_safecontext_prefills_1_1_and_1_2_with_publishable_counts_f
         "Male c; by ethnicity group Black c, White c. FAP referrals recording harmful sexual behaviour (c): by age "
         f"10 to 13 c; by gender Female c; by ethnicity group White c. {note}")
     assert ws["D15"].value is None  # the score stays the partnership's to give
+    with zipfile.ZipFile(tmp_path / "audit.xlsx") as z:  # counts only: no child's name, UPN or case code
+        xml = " ".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
+    assert not [v for v in ("Sam Testpupil", valid_fap_values()["upn"], "HSB-0001", "CMS-778812") if v in xml]
     # The built-in demo configuration (no file) reads no store: the committed blank stays the same everywhere.
     assert load_workbook(write_blank(get_form("hsb-audit"), tmp_path / "b.xlsx", config_for_demo()))["Audit"][
         "E15"].value is None

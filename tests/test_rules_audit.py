@@ -88,7 +88,8 @@ CASES: dict[str, Case] = {
                     tables=_with(5, 2, evidence=None)),
     "AUD-025": Case([(_unscored(1, "Responses", 10, "1.6b"), Q, "comments_1")], tables=_without("1.6b")),
     "AUD-026": Case([(_unscored(2, "Prevention", 10, "2.1a, 2.2, 2.8"), Q, "comments_2")],
-                    tables=valid_audit_tables(scores={k: v for k, v in SCORED.items() if k not in ("2.1a", "2.2", "2.8")})),
+                    tables=valid_audit_tables(scores={k: v for k, v in SCORED.items()
+                                                      if k not in ("2.1a", "2.2", "2.8")})),
     "AUD-027": Case([(_unscored(3, "Assessment", 8, "3.1, 3.2, 3.3, 3.4, 3.5, 3.6, 3.7, 3.8"), Q, "comments_3")],
                     tables=valid_audit_tables(scores={k: v for k, v in SCORED.items() if not k.startswith("3.")})),
     "AUD-028": Case([(_unscored(4, "Interventions", 10, "4.8"), Q, "comments_4")], tables=_without("4.8")),
@@ -102,7 +103,8 @@ CASES: dict[str, Case] = {
                       "domain_2_1_score")], tables=_with(2, 0, score="4", evidence="Prevention strategy")),
     # ... or a statement's number changed: its score belongs to nothing, and the statement is unscored.
     "AUD-032": Case([("AUD-032 Domain 3: Assessment row 4, Score ({domain_3_4_score}): is 3, but Domain 3: Assessment "
-                      "row 4, Statement ({domain_3_4_statement}) is blank; put the statement's number back, or copy the scores into a blank audit ('safecontext new hsb-audit')",
+                      "row 4, Statement ({domain_3_4_statement}) is blank; put the statement's number back, or copy "
+                      "the scores into a blank audit ('safecontext new hsb-audit')",
                       E, "domain_3_4_score"),
                      (_unscored(3, "Assessment", 8, "3.4"), Q, "comments_3")], tables=_with(3, 3, statement=None)),
     "AUD-033": Case([("AUD-033 Domain 4: Interventions row 1, Score ({domain_4_1_score}): is 0, but 4.1 introduces "
