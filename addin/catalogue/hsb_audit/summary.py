@@ -30,6 +30,7 @@ def add_summary(wb, layout, config) -> None:
         cell.value = text
         _fit_row(ws, cell.row, (text, WIDTHS["E"], 11))
     _write_summary(wb, ws, layout)
+    wb.calculation.fullCalcOnLoad = True  # the Summary's formulas have no saved values: work them out on opening
 
 
 def score_cell(layout, number: str, column: int = 2) -> str:
