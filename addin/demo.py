@@ -354,6 +354,19 @@ def run_demo(folder: Path, seed: int, out, err, today: dt.date | None = None) ->
 
     out.print("HSB meeting frameworks (fictional cases across the configured sites):")
     hsb_tracker = run_hsb_demo(folder, config, rng, terms, store, out, today or dt.date.today())
+    from addin.catalogue.hsb_framework.profile import load_profile, publishable
+    from addin.catalogue.hsb_framework.profile_briefing import make_briefing as make_hsb_briefing
+    from addin.catalogue.hsb_framework.profile_workbook import write_json, write_profile
+    from addin.suppression import symbols_note
+
+    profile = load_profile(config, db=str(store), today=today)
+    profile_internal = write_profile(profile, folder / "hsb-profile-internal.xlsx", authority=config.authority)
+    published = publishable(profile, config.suppression_threshold, config.minimum_publishable_total)
+    symbols = symbols_note(config.suppression_threshold, "from the other numbers of the profile")
+    profile_public = write_profile(profile, folder / "hsb-profile-publishable.xlsx", authority=config.authority,
+                                   published=published, symbols=symbols)
+    write_json(profile, folder / "hsb-profile-publishable.json", published)
+    hsb_briefing = make_hsb_briefing(folder / "hsb-briefing.docx", config, db=str(store))
     out.print(f"Annotated copies of {latest} forms with problems: {checked}\n"
               f"Every problem as JSON: {report_file}\n"
               f"Store: {store}\n"
@@ -362,7 +375,10 @@ def run_demo(folder: Path, seed: int, out, err, today: dt.date | None = None) ->
               f"Briefing for the board: {briefing}\n"
               f"PGI feedback letters: {pgi_loop}\n"
               f"PGI tracker (internal requests, publishable counts): {tracker}\n"
-              f"HSB tracker (internal, reference codes only): {hsb_tracker}")
+              f"HSB tracker (internal, reference codes only): {hsb_tracker}\n"
+              f"HSB cohort profile of {profile.cases} cases (internal): {profile_internal}\n"
+              f"HSB cohort profile (publishable, and its JSON): {profile_public}\n"
+              f"HSB briefing for the board: {hsb_briefing}")
 
 
 def _pgi_returns(folder: Path, config: Config, loop: PgiDemo, results, store: Path, out) -> Path:

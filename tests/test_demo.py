@@ -307,3 +307,33 @@ def test_the_demo_files_hsb_frameworks_across_four_sites_with_reviews_and_writes
         text = "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
     assert sorted(p for p in personal if p in text) == []
     assert not any(p in proc.stdout + proc.stderr for p in ids)
+
+
+def test_the_demo_writes_the_hsb_profile_and_its_briefing_without_a_reference_or_personal_value(demo):
+    import json
+
+    from addin.intake.reader import read_form
+
+    folder, proc, _ = demo
+    lines = proc.stdout.splitlines()
+    assert f"HSB cohort profile of 30 cases (internal): {folder / 'hsb-profile-internal.xlsx'}" in lines
+    assert f"HSB cohort profile (publishable, and its JSON): {folder / 'hsb-profile-publishable.xlsx'}" in lines
+    assert f"HSB briefing for the board: {folder / 'hsb-briefing.docx'}" in lines
+    data = json.loads((folder / "hsb-profile-publishable.json").read_text(encoding="utf-8"))
+    assert data["cohorts"]["cases"]["all"] == 30
+    assert load_workbook(folder / "hsb-profile-internal.xlsx")["Unaddressed (internal)"]["A2"].value.startswith(
+        "INTERNAL")
+    frameworks = sorted((folder / "forms").rglob("hsb/*.xlsx"))
+    grid = {v for p in frameworks for k, v in read_form(p).raw.items() if k.startswith("grid_") and v}
+    secrets = _personal_values(frameworks) | {read_form(p).raw["person_id"] for p in frameworks} | grid
+    assert len(grid) >= 5  # the demo writes a few phrases into the contextual table
+    for path in (folder / "hsb-profile-publishable.xlsx", folder / "hsb-profile-publishable.json",
+                 folder / "hsb-briefing.docx"):
+        if path.suffix == ".json":
+            text = path.read_text(encoding="utf-8")
+        else:
+            with zipfile.ZipFile(path) as z:
+                text = "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()
+                                 if not n.startswith(("word/media/", "xl/media/")))
+        assert "HSB-0" not in text, path.name  # no case reference
+        assert sorted(str(s) for s in secrets if str(s) in text) == [], path.name
