@@ -123,7 +123,19 @@ def write_merged(m: Merged, path: Path, config: Config) -> Path:
     for n, _, _ in DOMAINS:
         values[f"comments_{n}"] = comments(m, n)
         values[f"date_completed_{n}"] = m.completed.get(n)
-    return Filler(FORM, config).save(path, values, tables_for(m.scores, m.evidence, m.assurance))
+    from addin.catalogue.hsb_audit.declaration import TEXT
+    from addin.catalogue.hsb_audit.summary import WIDTHS, score_cell
+    from addin.forms.blank import _fit_row
+
+    filler = Filler(FORM, config)
+    wb = filler.fill(values, tables_for(m.scores, m.evidence, m.assurance))
+    for k in scored():  # rows tall enough for every agency's evidence
+        row = int(score_cell(filler.layout, k)[1:])
+        _fit_row(filler.ws, row, (TEXT[k], WIDTHS["C"], 11), (m.evidence.get(k), WIDTHS["E"], 11),
+                 (m.assurance.get(k), WIDTHS["F"], 11))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
 
 
 @dataclass
