@@ -180,3 +180,22 @@ def test_the_generic_stages_name_no_form():
         named = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
                  and id(n) not in docstrings and ids.search(n.value)]
         assert named == [], (path, named)
+
+
+def test_a_form_s_check_loads_no_report_or_store_library(make_form, tmp_path):
+    """Registering the form packages and checking one form (what a click of Check this form does) imports no
+    openpyxl, SQLAlchemy, scipy, matplotlib or docxtpl: each costs start-up time a check does not need (an import
+    at a package's top, such as a workbook hook's charts, once put 0.1-0.5 s on every check)."""
+    import subprocess
+    import sys
+
+    from conftest import valid_fap_tables, valid_fap_values
+
+    path = make_form("fap-referral", valid_fap_values(), valid_fap_tables())
+    code = ("import sys; sys.argv = ['safecontext', 'validate', sys.argv[1]]\n"
+            "from addin.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "heavy = {'openpyxl', 'sqlalchemy', 'scipy', 'matplotlib', 'docxtpl', 'alembic'}\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120)
+    assert done.stdout.splitlines()[-1] == "[]", done.stdout + done.stderr

@@ -5,8 +5,16 @@ it, the next round is a record of its own. The merged audit is filed as the agen
 """
 from addin.catalogue.hsb_audit.actions import action_tables
 from addin.catalogue.hsb_audit.declaration import FORM
-from addin.catalogue.hsb_audit.summary import add_summary
 from addin.forms.plugin import FormPlugin, Identity
+
+
+def add_summary(wb, layout, config) -> None:
+    """The Summary sheet and radar (summary.py, imported only when a blank is made: it loads openpyxl's charts,
+    which every other command, a form's check among them, starts faster without)."""
+    from addin.catalogue.hsb_audit.summary import add_summary as add
+
+    add(wb, layout, config)
+
 
 PLUGIN = FormPlugin(
     form=FORM,
