@@ -118,7 +118,10 @@ def test_merge_writes_the_agreed_audit_and_files_it_as_the_partnerships(three, t
     # Merging again from what is filed (no files given) is the same agreement: nothing new is filed.
     code, out, _ = cli("ingest", three, "--db", db, "--config", config_file)
     assert code == 0, out
-    code, out, _ = cli("audit", "merge", "--round", "T1", "-o", merged, "--db", db, "--config", config_file)
+    assert cli("audit", "merge", "--round", "T1", "-o", merged, "--db", db, "--config", config_file) == (
+        2, "", f"safecontext: {merged} exists; give another -o FILE, or --force to replace it.\n")
+    code, out, _ = cli("audit", "merge", "--round", "T1", "-o", merged, "--force", "--db", db, "--config",
+                       config_file)
     assert code == 0 and out.splitlines()[-1] == (f"Wrote the partnership's audit for T1 to {merged}; unchanged in "
                                                   f"sqlite:///{db} (version 1): same content as the current version.")
 

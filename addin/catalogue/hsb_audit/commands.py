@@ -50,6 +50,7 @@ def merge(round_: str = RoundOpt,
                                                 "(default: hsb-audit-ROUND-partnership.xlsx here)."),
           json_file: Optional[Path] = typer.Option(None, "--json", metavar="FILE", help="Also write the agreed "
                                                    "scores and the disagreements as JSON."),
+          force: bool = typer.Option(False, "--force", help="Replace the merged audit's file if it exists."),
           db: Optional[str] = DbOpt, config: Optional[Path] = ConfigOpt):
     """Agree one score per statement, the lowest of the agencies', and file it as the partnership's for the round."""
     from addin.catalogue.hsb_audit.declaration import ROUNDS
@@ -59,7 +60,10 @@ def merge(round_: str = RoundOpt,
     if round_ not in ROUNDS:
         raise Exit(f"'{round_}' is not a round; give T1 (the baseline), T2, T3, ... up to {ROUNDS[-1]}.")
     _output(output, ".xlsx")
-    done = _run(run_merge, round_, list(paths or []), _config(config), out=output, db=db)
+    target = output or Path(f"hsb-audit-{round_}-partnership.xlsx")
+    if target.exists() and not force:  # it may hold what the partnership wrote into it since
+        raise Exit(f"{target} exists; give another -o FILE, or --force to replace it.")
+    done = _run(run_merge, round_, list(paths or []), _config(config), out=target, db=db)
     m = done.merged
     out.print(f"Merged the {m.round} audits of {len(m.agencies)} agencies ({', '.join(m.agencies)}): each statement "
               "takes the lowest of their scores.", markup=False)
