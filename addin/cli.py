@@ -231,14 +231,15 @@ def store_restore(version_id: int = typer.Argument(..., metavar="ID", help="The 
 
 @app.command()
 def brief(kind: Optional[str] = typer.Option(None, "--kind", metavar="KIND", help="Which briefing ('safecontext brief "
-                                             "--kinds' lists them; default: the first, the FAP termly briefing)."),
+                                             "--kinds' lists them; default: the first listed)."),
           term: Optional[str] = typer.Option(None, "--term", "-t", metavar="TERM", help="Term id like 2026-autumn "
                                              "(default: the current term, for a briefing by term)."),
           start: Optional[str] = typer.Option(None, "--from", metavar="DATE", callback=date_option,
                                               help="First day counted, dd/mm/yyyy (a briefing over a period)."),
           end: Optional[str] = typer.Option(None, "--to", metavar="DATE", callback=date_option,
                                             help="Last day counted, dd/mm/yyyy (a briefing over a period)."),
-          site: Optional[str] = typer.Option(None, "--site", metavar="SITE", help="Only this site (--kind hsb)."),
+          site: Optional[str] = typer.Option(None, "--site", metavar="SITE", help="Only this site (a briefing by "
+                                             "site)."),
           output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help="The Word document to write (.docx)."),
           template: Optional[Path] = typer.Option(None, "--template", metavar="FILE", help="A Word template of your own "
                                                   "(default: the kind's template in report_templates/)."),

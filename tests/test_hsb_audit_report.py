@@ -155,8 +155,8 @@ def test_the_briefing_from_known_rounds(filed, tmp_path, cli, config_file):
     from docx import Document
 
     out = tmp_path / "audit.docx"
-    assert cli("audit", "brief", "-o", out, "--db", filed, "--config", config_file) == (
-        0, f"Wrote the audit briefing to {out}.\n", "")
+    assert cli("brief", "--kind", "audit", "-o", out, "--db", filed, "--config", config_file) == (
+        0, f"Wrote the briefing to {out}\n", "")
     doc = Document(out)
     text = [p.text for p in doc.paragraphs]
     messages = text[text.index("Key messages") + 1:text.index("Where we stand in the five domains")]
@@ -194,22 +194,23 @@ def test_a_briefing_template_with_an_unknown_variable_is_refused(filed, tmp_path
     doc = Document()
     doc.add_paragraph("{{ authority }} {{ young_person_name }}")
     doc.save(bad)
-    assert cli("audit", "brief", "-o", tmp_path / "b.docx", "--template", bad, "--db", filed) == (
-        2, "", f"safecontext: {bad}: the template uses unknown variable(s) young_person_name; the variables it may "
-               "use are listed in addin/catalogue/hsb_audit/briefing (VARIABLES).\n")
-    assert cli("audit", "brief", "-o", tmp_path / "b.pdf", "--db", filed)[2] == (
+    assert cli("brief", "--kind", "audit", "-o", tmp_path / "b.docx", "--template", bad, "--db", filed) == (
+        2, "", f"safecontext: {bad}: the template uses unknown variable(s) young_person_name. 'safecontext brief "
+               "--kind audit --variables' lists the ones you can use.\n")
+    assert cli("brief", "--kind", "audit", "-o", tmp_path / "b.pdf", "--db", filed)[2] == (
         f"safecontext: {tmp_path / 'b.pdf'}: the file name must end in .docx.\n")
 
 
 def test_the_committed_briefing_template_is_what_the_source_builds(tmp_path):
     from docx import Document
 
-    from addin.catalogue.hsb_audit.briefing import VARIABLES, check_template
+    from addin.catalogue.hsb_audit.briefing import LISTING, VARIABLES, BriefingError
+    from addin.reports.word import check_template
     from addin.catalogue.hsb_audit.briefing.template_source import TEMPLATE, build
 
     fresh = build(tmp_path / "t.docx")
     assert [p.text for p in Document(fresh).paragraphs] == [p.text for p in Document(TEMPLATE).paragraphs]
-    check_template(TEMPLATE)
+    check_template(TEMPLATE, VARIABLES, BriefingError, LISTING)
     from docxtpl import DocxTemplate
 
     assert DocxTemplate(str(TEMPLATE)).get_undeclared_template_variables() == set(VARIABLES)
@@ -218,6 +219,6 @@ def test_the_committed_briefing_template_is_what_the_source_builds(tmp_path):
 @pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice is not installed")
 def test_the_briefing_converts_to_pdf_with_its_radar(filed, tmp_path, cli, config_file):
     out = tmp_path / "audit.docx"
-    code, stdout, err = cli("audit", "brief", "-o", out, "--pdf", "--db", filed, "--config", config_file)
-    assert (code, err) == (0, "") and stdout == f"Wrote the audit briefing to {out} and {out.with_suffix('.pdf')}.\n"
+    code, stdout, err = cli("brief", "--kind", "audit", "-o", out, "--pdf", "--db", filed, "--config", config_file)
+    assert (code, err) == (0, "") and stdout == f"Wrote the briefing to {out} and {out.with_suffix('.pdf')}\n"
     assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")

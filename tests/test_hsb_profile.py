@@ -439,8 +439,9 @@ def test_brief_kind_hsb_from_filed_frameworks(fillers, cli, config_file, tmp_pat
                          tmp_path / "none.docx", "--db", store, "--config", config_file)
     assert ("Fewer than 20 cases were counted, the fewest whose tables are published, so only the numbers of cases "
             "are published.") in _docx_text(tmp_path / "none.docx")
-    assert cli("brief", "--kinds")[1].splitlines() == ["fap      FAP termly briefing for the partnership",
-                                                      "hsb      HSB cohort profile briefing"]
+    assert cli("brief", "--kinds")[1].splitlines() == [
+        "fap      FAP termly briefing for the partnership", "hsb      HSB cohort profile briefing",
+        "audit    NSPCC HSB audit briefing: the rounds' progress and the action plan"]
     code, out, err = cli("brief", "--kind", "hsb", "--term", "2026-autumn", "-o", tmp_path / "b.docx", "--db", store,
                          "--config", config_file)
     assert (code, err, out) == (0, "", f"Wrote the briefing to {tmp_path / 'b.docx'}\n")
@@ -468,7 +469,9 @@ def test_brief_refuses_what_a_kind_does_not_take(cli, config_file, tmp_path):
     assert run("--kind", "hsb", "--compare", "3")[2] == (
         "safecontext: --compare is not used by --kind hsb (it takes --term, --from, --to, --site).\n")
     assert run("--site", "North")[2] == "safecontext: --site is not used by --kind fap (it takes --term, --compare).\n"
-    assert run("--kind", "cse")[2] == "safecontext: there is no briefing of kind 'cse'; kinds: fap, hsb.\n"
+    assert run("--kind", "cse")[2] == "safecontext: there is no briefing of kind 'cse'; kinds: fap, hsb, audit.\n"
+    assert run("--kind", "audit", "--term", "2026-autumn")[2] == (
+        "safecontext: --term is not used by --kind audit (it takes no options).\n")
     assert run("--kind", "hsb", "--term", "2026-autumn", "--to", "01/12/2026")[2] == (
         "safecontext: give either --term or --from / --to, not both.\n")
     bad = tmp_path / "bad.docx"

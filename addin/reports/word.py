@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from addin.errors import UserError
+from addin.reports.files import save_error
 
 ASK_ADMIN = ("Ask your SafeContext administrator to correct the briefing template (the variables it may use are "
              "listed in the README).")
@@ -39,8 +40,8 @@ def check_template(path: Path, variables: dict, error: type[UserError], listing:
 
 
 def render(template: Path, ctx: dict, out: Path, *, variables: dict, error: type[UserError], listing: str,
-           images: tuple[str, ...] = (), width_mm: int = 150) -> Path:
-    """Fill the template with `ctx`; the keys in `images` holding a Path become pictures `width_mm` wide."""
+           images: dict[str, int] | None = None) -> Path:
+    """Fill the template with `ctx`; the keys of `images` holding a Path become pictures that many mm wide."""
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
     from jinja2 import Environment, StrictUndefined, UndefinedError
@@ -48,9 +49,9 @@ def render(template: Path, ctx: dict, out: Path, *, variables: dict, error: type
     check_template(template, variables, error, listing)
     tpl = DocxTemplate(str(template))
     ctx = dict(ctx)
-    for key in images:
+    for key, width in (images or {}).items():
         if isinstance(ctx.get(key), Path):
-            ctx[key] = InlineImage(tpl, str(ctx[key]), width=Mm(width_mm))
+            ctx[key] = InlineImage(tpl, str(ctx[key]), width=Mm(width))
     try:
         tpl.render(ctx, jinja_env=Environment(undefined=StrictUndefined, autoescape=True), autoescape=True)
     except UndefinedError as e:  # a name inside a loop or an attribute: only known once filled
@@ -60,10 +61,7 @@ def render(template: Path, ctx: dict, out: Path, *, variables: dict, error: type
     try:
         tpl.save(out)
     except OSError as e:
-        raise error(f"could not write {out} ({e.strerror or type(e).__name__}): close it if it is open in another "
-                    "program, or give -o another file.",
-                    excel=f"could not write {out} ({e.strerror or type(e).__name__}): close it if it is open, or "
-                          "choose another file.") from None
+        raise save_error(out, e, error) from None
     return out
 
 

@@ -5,7 +5,7 @@ it, the next round is a record of its own. The merged audit is filed as the agen
 """
 from addin.catalogue.hsb_audit.actions import action_tables
 from addin.catalogue.hsb_audit.declaration import FORM
-from addin.forms.plugin import FormPlugin, Identity
+from addin.forms.plugin import Briefing, FormPlugin, Identity
 
 
 def add_summary(wb, layout, config) -> None:
@@ -26,6 +26,8 @@ PLUGIN = FormPlugin(
     tables=action_tables,
     commands="addin.catalogue.hsb_audit.commands",
     command_name="audit",
+    briefing=Briefing("audit", "NSPCC HSB audit briefing: the rounds' progress and the action plan",
+                      "addin.catalogue.hsb_audit.briefing"),
     excel="addin.catalogue.hsb_audit.excel",
     ribbon=(("Merge audits", "merge_audits", "Asks for the round, agrees the lowest of the agencies' filed audit scores, "
              "files it as the partnership's and opens it.", "MergeCells"),

@@ -132,21 +132,3 @@ def actions(path: Path = typer.Argument(..., metavar="FILE", help="A progress re
     except PlanError as e:
         raise Exit(str(e)) from None
     out.print(f"Filed the action plan after round {round_} ({n} action(s)) in {url}.", markup=False)
-
-
-@app.command()
-def brief(output: Path = typer.Option(..., "-o", "--output", metavar="FILE", help="The briefing (.docx)."),
-          template: Optional[Path] = typer.Option(None, "--template", metavar="FILE", help="A Word template of your own "
-                                                  "(default: report_templates/hsb_audit_briefing.docx)."),
-          pdf: bool = typer.Option(False, "--pdf", help="Also convert it to PDF (needs LibreOffice)."),
-          db: Optional[str] = DbOpt, config: Optional[Path] = ConfigOpt):
-    """The Word briefing: radar of the rounds, domain table, improvements and falls, focus areas, action plan."""
-    from addin.catalogue.hsb_audit.briefing import make_audit_briefing
-    from addin.cli import Exit, _config, out
-    from addin.errors import UserError
-
-    try:
-        done = _run(make_audit_briefing, output, _config(config), db=db, template=template, pdf=pdf)
-    except UserError as e:
-        raise Exit(str(e)) from None
-    out.print(f"Wrote the audit briefing to {output}" + (f" and {done}" if pdf else "") + ".", markup=False)

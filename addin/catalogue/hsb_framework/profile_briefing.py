@@ -148,13 +148,15 @@ def make_briefing(out: Path, config, *, db: str | None = None, template: Path | 
                   start: dt.date | None = None, end: dt.date | None = None, site: str | None = None) -> Path:
     """Fill the HSB profile briefing from the publishable profile; optionally convert it to PDF."""
     from addin.catalogue.hsb_framework.profile import load_profile, publishable
+    from addin.reports.files import check_output
     from addin.reports.word import check_template, render, to_pdf
 
-    template = Path(template) if template else TEMPLATE
+    template, out = Path(template) if template else TEMPLATE, Path(out)
+    check_output(out, BriefingError)  # refuse a bad output or template before any work
     check_template(template, VARIABLES, BriefingError, LISTING)
     profile = load_profile(config, db=db, start=start, end=end, site=site)
     pub = publishable(profile, config.suppression_threshold, config.minimum_publishable_total)
     with tempfile.TemporaryDirectory() as charts:
         render(template, context(profile, pub, config, Path(charts)), out, variables=VARIABLES, error=BriefingError,
-               listing=LISTING, images=("interventions_chart", "gap_chart"))
+               listing=LISTING, images={"interventions_chart": 150, "gap_chart": 150})
     return to_pdf(out, BriefingError) if pdf else out

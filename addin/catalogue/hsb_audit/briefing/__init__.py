@@ -19,6 +19,7 @@ from addin.errors import UserError
 MARKING = "OFFICIAL"  # scores and plans of services, no case data
 BOARD = "the local safeguarding children partnership"
 IMPROVEMENTS = 5      # the biggest rises shown
+LISTING = "safecontext brief --kind audit --variables"
 
 VARIABLES = {
     "marking": "Protective marking, 'OFFICIAL'",
@@ -114,71 +115,25 @@ def context(p: Progress, authority: str, charts: Path, today: dt.date | None = N
     }
 
 
-def check_template(path: Path) -> None:
-    """Refuse a template that is not a .docx or that uses a variable SafeContext does not provide."""
-    from docxtpl import DocxTemplate
-    from jinja2 import TemplateSyntaxError
-
-    if not path.is_file():
-        raise BriefingError(f"{path}: template not found.")
-    try:
-        used = DocxTemplate(str(path)).get_undeclared_template_variables()
-    except TemplateSyntaxError as e:
-        raise BriefingError(f"{path}: the template has a tag error ({e.message}); fix the {{{{ }}}} or {{% %}} "
-                            "tags in Word.") from None
-    except Exception:
-        raise BriefingError(f"{path}: not a Word .docx template.") from None
-    unknown = sorted(set(used) - set(VARIABLES))
-    if unknown:
-        raise BriefingError(f"{path}: the template uses unknown variable(s) {', '.join(unknown)}; the variables it "
-                            "may use are listed in addin/catalogue/hsb_audit/briefing (VARIABLES).")
-
-
-def render(template: Path, ctx: dict, out: Path) -> Path:
-    """Fill the template: autoescape always, and a missing variable is an error, never blank."""
-    from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
-    from jinja2 import Environment, StrictUndefined, UndefinedError
-
-    from addin.catalogue.fap_referral.matrix import save_error
-
-    check_template(template)
-    tpl = DocxTemplate(str(template))
-    ctx = dict(ctx)
-    ctx["radar_chart"] = InlineImage(tpl, str(ctx["radar_chart"]), width=Mm(120))
-    ctx["change_chart"] = InlineImage(tpl, str(ctx["change_chart"]), width=Mm(150))
-    try:
-        tpl.render(ctx, jinja_env=Environment(undefined=StrictUndefined, autoescape=True), autoescape=True)
-    except UndefinedError as e:
-        raise BriefingError(f"{template}: the template uses a name SafeContext does not provide ({e.message}).") \
-            from None
-    try:
-        tpl.save(out)
-    except OSError as e:
-        raise save_error(out, e, BriefingError) from None
-    return out
-
-
-def make_audit_briefing(out: Path, config, db: str | None = None, template: Path | None = None,
-                        pdf: bool = False, today: dt.date | None = None) -> Path:
-    """The audit briefing from the store's audits (and the last action plan filed); optionally also as PDF.
-    Raises BriefingError (or StoreError) with a message saying what to do."""
-    from addin.catalogue.fap_referral.briefing import to_pdf
-    from addin.catalogue.fap_referral.matrix import check_output
+def make_briefing(out: Path, config, db: str | None = None, template: Path | None = None,
+                  pdf: bool = False, today: dt.date | None = None) -> Path:
+    """The audit briefing from the store's audits (and the last action plan filed); optionally also as PDF
+    (`safecontext brief --kind audit`). Raises BriefingError (or StoreError) with a message saying what to do."""
     from addin.catalogue.hsb_audit.actions import last_plan
     from addin.catalogue.hsb_audit.filed import filed_audits
     from addin.catalogue.hsb_audit.progress import progress
+    from addin.reports.files import check_output
+    from addin.reports.word import check_template, render, to_pdf
 
     template, out = Path(template) if template else TEMPLATE, Path(out)
-    if out.suffix.lower() != ".docx":
-        raise BriefingError(f"{out}: the file name must end in .docx.")
     check_output(out, BriefingError)
-    check_template(template)
+    check_template(template, VARIABLES, BriefingError, LISTING)
     target = db or config.store
     p = progress(filed_audits(target), last_plan(target))
     if p is None:
         raise BriefingError("no HSB audit is filed in the store yet; file the agencies' audits with 'safecontext "
                             "ingest' (and agree them with 'safecontext audit merge').")
     with tempfile.TemporaryDirectory() as charts:
-        render(template, context(p, config.authority, Path(charts), today), out)
-    return to_pdf(out) if pdf else out
+        render(template, context(p, config.authority, Path(charts), today), out, variables=VARIABLES,
+               error=BriefingError, listing=LISTING, images={"radar_chart": 120, "change_chart": 150})
+    return to_pdf(out, BriefingError) if pdf else out
