@@ -367,6 +367,13 @@ def run_demo(folder: Path, seed: int, out, err, today: dt.date | None = None) ->
                                    published=published, symbols=symbols)
     write_json(profile, folder / "hsb-profile-publishable.json", published)
     hsb_briefing = make_hsb_briefing(folder / "hsb-briefing.docx", config, db=str(store))
+    from addin.catalogue.hsb_audit.briefing import make_briefing as make_audit_briefing
+    from addin.catalogue.hsb_audit.demo import write_audit_demo
+
+    audit = write_audit_demo(folder, config, store, today=today)
+    out.print(f"NSPCC HSB audit: {len(audit.agencies)} agencies' audits of {audit.rounds} rounds, agreed at the lower "
+              f"score ({audit.disagreements} disagreements of 2 points or more), with two action plans.", markup=False)
+    audit_briefing = make_audit_briefing(folder / "hsb-audit-briefing.docx", config, db=str(store), today=today)
     out.print(f"Annotated copies of {latest} forms with problems: {checked}\n"
               f"Every problem as JSON: {report_file}\n"
               f"Store: {store}\n"
@@ -378,7 +385,9 @@ def run_demo(folder: Path, seed: int, out, err, today: dt.date | None = None) ->
               f"HSB tracker (internal, reference codes only): {hsb_tracker}\n"
               f"HSB cohort profile of {profile.cases} cases (internal): {profile_internal}\n"
               f"HSB cohort profile (publishable, and its JSON): {profile_public}\n"
-              f"HSB briefing for the board: {hsb_briefing}")
+              f"HSB briefing for the board: {hsb_briefing}\n"
+              f"HSB audit progress report: {audit.report}\n"
+              f"HSB audit briefing for the board: {audit_briefing}")
 
 
 def _pgi_returns(folder: Path, config: Config, loop: PgiDemo, results, store: Path, out) -> Path:

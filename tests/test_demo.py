@@ -337,3 +337,20 @@ def test_the_demo_writes_the_hsb_profile_and_its_briefing_without_a_reference_or
                                  if not n.startswith(("word/media/", "xl/media/")))
         assert "HSB-0" not in text, path.name  # no case reference
         assert sorted(str(s) for s in secrets if str(s) in text) == [], path.name
+
+
+def test_the_demo_audits_three_agencies_over_three_rounds(demo):
+    from addin.store import load_records
+
+    folder, proc, _ = demo
+    lines = proc.stdout.splitlines()
+    assert any(line.startswith("NSPCC HSB audit: 3 agencies' audits of 3 rounds, agreed at the lower score (")
+               for line in lines)
+    assert f"HSB audit progress report: {folder / 'audit' / 'hsb-audit-progress.xlsx'}" in lines
+    assert f"HSB audit briefing for the board: {folder / 'hsb-audit-briefing.docx'}" in lines
+    audits = load_records(str(folder / "demo-store.sqlite"), form="hsb-audit")
+    assert sorted(set(audits["round"])) == ["T1", "T2", "T3"] and len(set(audits["agency"])) == 4  # and the agreed
+    progress = load_workbook(folder / "audit" / "hsb-audit-progress.xlsx")
+    assert "Action plan" in progress.sheetnames
+    doc = Document(folder / "hsb-audit-briefing.docx")
+    assert len(doc.inline_shapes) == 2  # the radar of the rounds and the chart of change
