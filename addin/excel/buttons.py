@@ -235,6 +235,21 @@ def ask_term(book, config, term: str | None, what: str, today: dt.date | None, b
     return parse_term(term)
 
 
+def saved_value(book, form_id: str, field: str) -> str | None:
+    """Save the workbook and read one field of it as typed (not checked: a button that needs only a filed
+    form's reference), or None when it is not that form or the field is blank."""
+    from addin.intake.reader import ReadError, read_form
+    from addin.intake.values import clean_text
+
+    path = _form_file(book)
+    _save(book, path)
+    try:
+        rec = read_form(path)
+    except ReadError:
+        return None
+    return clean_text(rec.raw.get(field)) if rec.form.id == form_id else None
+
+
 def _free_path(folder: Path, stem: str, suffix: str) -> Path:
     """folder/stem.suffix, or stem (2).suffix and so on if that exists already."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -11,19 +11,11 @@ from addin.excel.friendly import Refusal, entry_point
 def hsb_review(book, folder=None):
     """HSB review: on a filed HSB meeting framework, write the next meeting's workbook and open it."""
     from addin.catalogue.hsb_framework.review import ReviewError, write_review
-    from addin.excel.buttons import _config, _form_file, _free_path, _output_folder, _save
-    from addin.intake.reader import ReadError, read_form
-    from addin.intake.values import clean_text
+    from addin.excel.buttons import _config, _free_path, _output_folder, saved_value
     from addin.store.db import StoreError
 
     config = _config()
-    path = _form_file(book)
-    _save(book, path)
-    try:  # only its reference is needed: read, not checked (it was checked when it was filed)
-        rec = read_form(path)
-    except ReadError:
-        rec = None
-    reference = clean_text(rec.raw.get("reference")) if rec is not None and rec.form.id == "hsb-framework" else None
+    reference = saved_value(book, "hsb-framework", "reference")  # read, not checked: it was checked when filed
     if not reference:
         raise Refusal(f"'{book.name}' is not an HSB meeting framework with a reference number, so there is no case "
                       "to review. Open the case's filed framework, then click the button again.")

@@ -61,19 +61,11 @@ def pgi_feedback(book, folder=None):
     record it and open the letter to the provider in Word."""
     from addin.catalogue.pgi.loop import RequestError, give_feedback
     from addin.excel import native
-    from addin.intake.reader import ReadError, read_form
-    from addin.intake.values import clean_text
-    from addin.excel.buttons import _config, _form_file, _free_path, _output_folder, _save
+    from addin.excel.buttons import _config, _free_path, _output_folder, saved_value
     from addin.store.db import StoreError
 
     config = _config()
-    path = _form_file(book)
-    _save(book, path)
-    try:  # only its reference is needed: read, not checked (it was checked when it was filed)
-        rec = read_form(path)
-    except ReadError:
-        rec = None
-    reference = clean_text(rec.raw.get("request_reference")) if rec is not None and rec.form.id == "pgi" else None
+    reference = saved_value(book, "pgi", "request_reference")  # read, not checked: it was checked when filed
     if not reference:
         raise Refusal(f"'{book.name}' is not a returned PGI with a request reference, so there is nothing to give "
                       "feedback on. Open the provider's returned PGI, then click the button again.")
