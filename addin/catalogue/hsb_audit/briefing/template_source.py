@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from addin.catalogue.fap_referral.briefing.template_source import _bullets, _page_x_of_y, _table
+from addin.reports.word import bullets as _bullets, marked_document, table as _table
 
 STATEMENT = (2.6, 10.2, 2.1, 2.1)  # cm: a statement's number, its text, two scores
 TEMPLATE = Path(__file__).resolve().parents[4] / "report_templates" / "hsb_audit_briefing.docx"
@@ -28,29 +28,9 @@ def _shape(t, widths: tuple[float, ...], text: tuple[int, ...] = ()) -> None:
 
 
 def build(path: Path = TEMPLATE) -> Path:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt, RGBColor
-
-    doc = Document()
-    doc.styles["Normal"].font.name = "Arial"
-    doc.styles["Normal"].font.size = Pt(11)
-    section = doc.sections[0]
-    header = section.header.paragraphs[0]
-    header.text = "{{ marking }}"
-    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer = section.footer.paragraphs[0]
-    footer.text = "{{ authority }} · NSPCC HSB framework audit, round {{ latest_round }} · {{ marking }}"
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    pages = section.footer.add_paragraph()
-    pages.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _page_x_of_y(pages)
-
-    marking = doc.add_paragraph("{{ marking }}")
-    marking.runs[0].bold = True
-    marking.runs[0].font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
-    doc.add_heading("Our response to harmful sexual behaviour: the NSPCC framework audit", level=0)
-    doc.add_paragraph("Briefing for {{ board }}")
+    doc = marked_document("Our response to harmful sexual behaviour: the NSPCC framework audit",
+                          "Briefing for {{ board }}",
+                          "{{ authority }} · NSPCC HSB framework audit, round {{ latest_round }} · {{ marking }}")
     doc.add_paragraph("{{ authority }} · rounds {{ rounds }} · produced {{ produced }}")
 
     doc.add_heading("Key messages", level=1)
