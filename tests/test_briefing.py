@@ -25,6 +25,7 @@ from addin.catalogue.fap_referral.briefing import MARKING, VARIABLES, make_brief
 from addin.catalogue.fap_referral.briefing.template_source import TEMPLATE
 
 c = "c"
+ANY = "Any peer-on-peer abuse concern"
 AUTHORITY = "Ashbridge Borough Council (fictional demo authority)"
 NASTY_AUTHORITY = """Smith & Jones <Borough> "Council" 'demo'"""
 NASTY_SCHOOL = """St Mary & St John's <Academy> "Q" 'x'"""
@@ -168,6 +169,7 @@ def _term_briefing(config, groups, tmp_path):
     df = frame(referrals)
     exact = build(df, TERM_, trend_table(pd.DataFrame([_term_counts(df)], index=[TERM_])), config)
     pub = with_intersections(publishable(exact, 5, minimum_total=0), 5)  # as matrix_sheets publishes it
+    _term_briefing.exact = exact
     ctx = context(pub, TERM_, term_range(TERM_, config), config, 5, symbols_words(5), tmp_path)
     return pub, ctx, Document(render(TEMPLATE, ctx, tmp_path / "term.docx"))
 
@@ -216,6 +218,63 @@ def test_a_pooled_row_the_page_gives_away_anyway_is_shown(config, tmp_path):
                        ["Other schools (2, with numbers suppressed or not recorded)", "38", "10"]]
     assert ctx["key_messages"][:2] == ["78 referrals reached the Fair Access Panel in the autumn term 2026.",
                                        "20 of them (25.6%) recorded at least one peer-on-peer abuse concern."]
+
+
+SMALL_SCHOOLS = [("Ashbridge Academy", 30, ()), ("Beacon Hill School", 25, ()), ("Canal Side Academy", 3, ()),
+                 ("Elmstead Community College", 2, ()), ("Fairfield Girls' School", 4, ("missing_education",)),
+                 ("Ashbridge Academy", 10, ("missing_education",)), ("Beacon Hill School", 10, ("missing_education",))]
+
+
+def test_schools_with_few_referrals_are_pooled_in_the_matrix_and_the_briefing(config, tmp_path):
+    """Three schools with 3, 2 and 4 referrals and nine with none: one row, Other schools (9), so the Schools
+    table is published, not withheld. A reader knows each of the ten schools in it had 0 to 9 referrals (9
+    between them): any of them could have had none, or five or more, as for a "c". "Schools with referrals"
+    is hidden: it would say how many of the pool had any."""
+    pub, _, doc = _term_briefing(config, SMALL_SCHOOLS, tmp_path)
+    by = {s.name: s for s in pub}
+    schools = by["Schools"].blocks[0]
+    assert not schools.withheld
+    assert schools.row_totals.to_dict() == {"Ashbridge Academy": 40, "Beacon Hill School": 35, "Other schools": 9}
+    assert schools.counts["Missing from education"].to_dict() == {"Ashbridge Academy": c, "Beacon Hill School": 10,
+                                                                    "Other schools": c}  # 10, 10 and 4
+    assert schools.counts[ANY].to_dict() == {"Ashbridge Academy": c, "Beacon Hill School": 10, "Other schools": c}
+    assert schools.note == ("Schools with fewer than 10 referrals this term, and those with none, are counted "
+                            "together as Other schools.")
+    assert dict(by["Summary"].lines)["Schools with referrals"] == c
+    assert rows(doc.tables[3]) == [["School", "Referrals", "With a peer-on-peer abuse concern"],
+                                   ["Ashbridge Academy", "40", c], ["Beacon Hill School", "35", "10"],
+                                   ["Other schools (each with fewer referrals than those named)", "9", c]]
+    from test_informed_reader import exposed
+    from addin.catalogue.fap_referral.matrix.publishable import _pool_rare
+
+    exact = [_pool_rare(s, 5) for s in _term_briefing.exact]  # what the pooled table's numbers truly are
+    assert exposed(exact, pub) == {}
+
+
+def test_schools_are_not_pooled_where_the_pool_would_tell_too_much():
+    """Pooled only where every school in it could have had none or five: not two schools with 18 between them
+    (9 each, known), not a pool of 4 (each under 5), and not where no school is left to name."""
+    import pandas as pd
+
+    from addin.catalogue.fap_referral.matrix.build import Block, Sheet
+    from addin.catalogue.fap_referral.matrix.publishable import _pool_rare
+
+    def sheet(totals, configured=None):
+        counts = pd.DataFrame({ANY: [0] * len(totals)}, index=[f"S{i}" for i in range(len(totals))])
+        b = Block("Referrals by school and concern", counts, row_totals=pd.Series(totals, index=counts.index),
+                  col_totals=pd.Series({ANY: 0}), grand_total=sum(totals),
+                  configured=len(totals) if configured is None else configured)
+        return Sheet("Schools", [b])
+
+    def pooled(s):
+        return list(_pool_rare(s, 5).blocks[0].row_totals.items())
+
+    assert pooled(sheet([40, 9, 9])) == [("S0", 40), ("S1", 9), ("S2", 9)]          # 18 > 9 x (2 - 1)
+    assert pooled(sheet([40, 9, 9, 0])) == [("S0", 40), ("Other schools", 18)]       # 18 <= 9 x (3 - 1)
+    assert pooled(sheet([40, 9, 9, 0], configured=3)) == [("S0", 40), ("S1", 9), ("S2", 9), ("S3", 0)]
+    assert pooled(sheet([40, 3, 1, 0])) == [("S0", 40), ("S1", 3), ("S2", 1), ("S3", 0)]  # a pool of 4
+    assert pooled(sheet([40, 0, 0])) == [("S0", 40), ("Other schools", 0)]           # zeros: nothing to tell
+    assert pooled(sheet([9, 3, 0])) == [("S0", 9), ("S1", 3), ("S2", 0)]             # none left to name
 
 
 def test_a_pooled_row_is_c_where_the_page_does_not_give_it():

@@ -4,7 +4,8 @@ The reader here is written from the published labels alone, independently of add
 addin.catalogue.fap_referral.matrix.informed: it reads the sheets publishable() returns (what the workbook prints), gives every
 number a name (the same name wherever the same number is printed), and knows
 
-- every number shown; every "c" is a whole number >= 1, or >= 0 in a table marked withheld;
+- every number shown; every "c" is a whole number >= 1, or >= 0 in a table marked withheld; a pooled row
+  ("Other schools") is a row like any other;
 - the additive totals: each column of a "by <dimension> and concern" table adds up to its Total, its
   referrals column to the grand total; the combinations add up to the referrals with any concern;
 - the shape: in every row of a "by ... and concern" table, of the Trend and of Contexts and Vulnerable
@@ -496,6 +497,11 @@ def truth(exact, published) -> dict:
             out[name] = values[name]
         elif name[0] == "exactly":
             out[name] = combos.get(name[1], 0)
+    for name in reader.sightings:  # "Other schools" / "Other wards": the rows the published table does not name
+        if len(name) == 4 and name[2] in ("Other schools", "Other wards") and name not in values:
+            printed = {n[2] for n in reader.sightings if len(n) == 4 and n[:2] == name[:2]}
+            out[name] = sum(v for n, v in values.items() if len(n) == 4 and n[:2] == name[:2] and n[3] == name[3]
+                            and n[2] not in printed)
     listed = [n for n in reader.sightings if n[:1] == ("combination",) and n[1] != OTHER]
     if ("combination", OTHER) in reader.sightings:
         out[("combination", OTHER)] = values["A"] - sum(values[n] for n in listed)

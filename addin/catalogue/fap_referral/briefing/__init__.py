@@ -85,12 +85,12 @@ def _pooled_rows(block, threshold: int, label: str) -> list[dict]:
     a number (a reader of the page could work them out anyway) and the result is not small; else c."""
     if block.withheld:
         return [{"name": WITHHELD, "referrals": "c", "any_concern": "c"}]
-    rows, pooled = [], 0
+    rows, pooled, other = [], 0, f"Other {label}"  # other: the matrix's own pool of the smaller ones
     for name in block.counts.index:
         total = block.row_totals[name]
         if total == 0:
             continue
-        if total == "c" or name == "Not recorded":
+        if total == "c" or name in ("Not recorded", other):
             pooled += 1
             continue
         rows.append({"name": str(name), "referrals": total, "any_concern": block.counts.loc[name, ANY]})
@@ -98,7 +98,11 @@ def _pooled_rows(block, threshold: int, label: str) -> list[dict]:
     if pooled:
         # Not "each with fewer than {threshold}": a secondary c can be larger, and with that bound a
         # reader could solve the pooled counts (two schools, 8 referrals between them: 4 and 4).
-        rows.append({"name": f"Other {label} ({pooled}, with numbers suppressed or not recorded)",
+        named = (f"{other} (the smaller ones, and any with numbers suppressed or not recorded)"
+                 if other in block.counts.index else f"{other} ({pooled}, with numbers suppressed or not recorded)")
+        if other in block.counts.index and pooled == 1:
+            named = f"{other} (each with fewer referrals than those named)"
+        rows.append({"name": named,
                      "referrals": _rest(block.grand_total, [r["referrals"] for r in rows], threshold),
                      "any_concern": _rest(block.col_totals[ANY], [r["any_concern"] for r in rows], threshold)})
     return rows

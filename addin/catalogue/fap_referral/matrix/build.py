@@ -49,6 +49,7 @@ class Block:
     note: str = ""
     chart: str | None = None                 # "bar" or "line"
     withheld: bool = False                   # publishable only: every count of the table hidden (zeros too)
+    configured: int = 0                      # the first rows are the configuration's list (schools, wards)
 
 
 @dataclass
@@ -116,7 +117,8 @@ def by_concern(df: pd.DataFrame, key: str, order: list[str] | None, row_label: s
     g.columns = [concern_labels().get(c, c) for c in cols]
     g.index.name = row_label
     refs = df.groupby(key).size().reindex(rows, fill_value=0).astype(int)
-    return Block(f"Referrals by {row_label.lower()} and concern", g, row_totals=refs, col_totals=g.sum().astype(int), grand_total=int(len(df)))
+    return Block(f"Referrals by {row_label.lower()} and concern", g, row_totals=refs, col_totals=g.sum().astype(int),
+                 grand_total=int(len(df)), configured=len(order or []))
 
 
 def overlaps(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

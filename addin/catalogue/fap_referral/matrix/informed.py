@@ -43,7 +43,7 @@ which a reader can infer from the labels and each of which holds for every term 
   count (referrals - blank), and at most their sum when all six response fields are listed.
 
 Not modelled: "Schools with referrals" (it says which school rows are not zero, as the Schools table does;
-hidden when that table is withheld); "Most common concern" lines (they rank only counts that are shown);
+hidden when that table is withheld or its smaller schools pooled into "Other schools", a row like any other here); "Most common concern" lines (they rank only counts that are shown);
 shares and changes (shown only where both their counts are); relations that follow from the validation
 rules rather than the labels (such as a social care contact whenever a child is open to social care);
 what other terms' matrices publish beyond this one's Trend.

@@ -1,13 +1,14 @@
 """Disclosure control applied to a built matrix: what may leave the panel."""
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import combinations
 
 import pandas as pd
 
 from addin.catalogue.fap_referral.declaration import CONCERNS
 from addin.catalogue.fap_referral.matrix.build import DEGREES_INDEX, Block, Sheet
-from addin.catalogue.fap_referral.matrix.labels import ALL_REFERRALS, ANY, REFERRALS
+from addin.catalogue.fap_referral.matrix.labels import ALL_REFERRALS, ANY, NOT_RECORDED, REFERRALS
 from addin.suppression import SUPPRESSED, suppress_series, suppress_table
 
 SUMMARY, OVERLAPS, TREND, CONTEXTS = "Summary", "Overlaps", "Trend", "Contexts"
@@ -48,6 +49,10 @@ def publishable(sheets: list[Sheet], threshold: int, earlier: dict[str, set[str]
     concern count is at most its row's "any concern" count, which is at most its referrals, and the
     rest listed in addin.catalogue.fap_referral.matrix.informed): more is hidden, combinations pooled or tables withheld
     until every "c" could be at least `threshold` different values.
+
+    Schools and wards with fewer than twice the threshold referrals are counted together as "Other
+    schools" ("Other wards") where every one of them could then still have had none or the threshold or
+    more (_pool_rare), unless that table is withheld all the same.
 
     A term with fewer than `minimum_total` referrals publishes headline counts only (headline()),
     and so does one whose breakdown nothing can protect.
@@ -94,14 +99,31 @@ def is_headline(sheets: list[Sheet]) -> bool:
 
 
 def _protected(sheets, threshold, earlier, minimum_total, keys_only=False):
-    """(published sheets, keys hidden); with `keys_only`, (None, keys hidden)."""
-    from addin.catalogue.fap_referral.matrix import informed
+    """(published sheets, keys hidden); with `keys_only`, (None, keys hidden).
 
+    Schools and wards with few referrals are pooled first (_pool_rare); a pooled table that is withheld all
+    the same is published unpooled instead (pooling it bought nothing, and the knowledge it adds can cost
+    numbers elsewhere), and the matrix protected again."""
     n = referrals(sheets)
     # what headline counts only leave hidden of the term's own totals: all but the number of referrals
     unpublished = {ANY} | set(CONCERNS.values()) | ({REFERRALS} if _small(n, threshold) else set())
     if n < minimum_total:
         return headline(sheets, threshold, headline_reason(minimum_total)), unpublished
+    pooled = [_pool_rare(s, threshold) for s in sheets]
+    names = {p.name for s, p in zip(sheets, pooled) if p is not s}
+    if names:
+        out, hidden = _protect_all(pooled, threshold, earlier, unpublished, keys_only=False)
+        kept = {s.name for s in out if s.name in names and not s.blocks[0].withheld} if not is_headline(out) else set()
+        if kept == names:
+            return (None if keys_only else out), hidden
+        sheets = [p if p.name in kept else s for s, p in zip(sheets, pooled)]
+    return _protect_all(sheets, threshold, earlier, unpublished, keys_only)
+
+
+def _protect_all(sheets, threshold, earlier, unpublished, keys_only):
+    """_protected for sheets as they are (after any pooling)."""
+    from addin.catalogue.fap_referral.matrix import informed
+
     out, forced = _linked(sheets, threshold, earlier)
     try:
         out, hidden = informed.protect(sheets, out, threshold,
@@ -113,13 +135,52 @@ def _protected(sheets, threshold, earlier, minimum_total, keys_only=False):
     if keys_only:
         return None, hidden
     withheld = {b.title for s in out for b in s.blocks if b.withheld}
+    pooled = any(POOLED[SCHOOLS] in b.counts.index for x in out if x.name == SCHOOLS for b in x.blocks)
     result = []
     for exact, s in zip(sheets, out):
         lines = _ranking(_lines(exact.lines, threshold, hidden), s.blocks) if s.lines else s.lines
-        if s.name == SUMMARY and any(t.startswith("Referrals by school") for t in withheld):
+        if s.name == SUMMARY and (pooled or any(t.startswith("Referrals by school") for t in withheld)):
             lines = [(label, SUPPRESSED if label == SCHOOLS_WITH and _positive(v) else v) for label, v in lines]
         result.append(Sheet(s.name, s.blocks, lines))
     return result, hidden
+
+
+SCHOOLS, WARDS = "Schools", "Wards"
+POOLED = {SCHOOLS: "Other schools", WARDS: "Other wards"}
+
+
+def _pool_rare(s: Sheet, threshold: int) -> Sheet:
+    """Schools (wards) with fewer than twice the threshold referrals, and those with none, as one row.
+
+    A reader then knows that each school in the pool had 0 to 2 * threshold - 1 referrals: at least
+    `threshold` values, and `threshold` or more among them, as for a "c".  So pooling is done only where
+    the pool's total leaves every school of the configured list in it free to have had none or `threshold`
+    (threshold <= total <= (2 * threshold - 1) * (schools - 1); a school not in the list may be unknown to
+    the reader, so it is not counted), where some row stays named and the pool has two rows or more.
+    "Not recorded" stays a row of its own.  The pooled row is then a row like any other, for the rules
+    and the informed reader; "Schools with referrals" is hidden (it would say how many in the pool had any).
+    """
+    if s.name not in POOLED or not s.blocks or s.blocks[0].row_totals is None:
+        return s
+    b, label, most = s.blocks[0], POOLED[s.name], 2 * threshold
+    totals = {r: int(v) for r, v in b.row_totals.items()}
+    rows = [r for r in b.counts.index if r != NOT_RECORDED]
+    pooled = [r for r in rows if totals[r] < most]
+    named = [r for r in rows if r not in pooled]
+    total = sum(totals[r] for r in pooled)
+    known = [r for i, r in enumerate(b.counts.index) if i < b.configured and r in pooled]
+    if not named or len(pooled) < 2 or not (total == 0 or threshold <= total <= (most - 1) * (len(known) - 1)):
+        return s
+    tail = [r for r in b.counts.index if r == NOT_RECORDED]
+    counts = pd.concat([b.counts.loc[named], b.counts.loc[pooled].sum().to_frame(label).T, b.counts.loc[tail]])
+    counts = counts.astype(int)
+    counts.index.name = b.counts.index.name
+    row_totals = pd.Series([totals[r] for r in named] + [total] + [totals[r] for r in tail],
+                           index=counts.index).astype(int)
+    note = (b.note + " " if b.note else "") + (f"{s.name} with fewer than {most} referrals this term, and those with "
+                                               f"none, are counted together as {label}.")
+    return Sheet(s.name, [replace(b, counts=counts, row_totals=row_totals, note=note, configured=0)] + s.blocks[1:],
+                 s.lines)
 
 
 def _linked(sheets, threshold, earlier):
