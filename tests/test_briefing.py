@@ -55,7 +55,7 @@ CONCERNS = [  # this term, previous term, change: a change only where both count
 ]
 # One referral with three concerns: so two and three or more are shown together, as "two or more concerns"
 BY_NUMBER = [["Number of concerns", "Referrals"], ["One concern", "5"], ["Two or more concerns", "12"]]
-PAIR_HEADER = ["Concern", "CSE", "SYV", "Gangs", "HSB", "RDA", "Sexual bullying", "Missing educ.", "Missing home"]
+PAIR_HEADER = ["Concern", "CSE", "SYV", "Gangs", "HSB", "RDA", "SB", "MfE", "MfH"]
 # The matrix withholds its co-occurrence table for this term: every pair c, each concern's total on the diagonal
 PAIRS = [PAIR_HEADER] + [[concern] + [total if i == j else c for j in range(8)] for i, (concern, total) in enumerate(
     [("CSE", "7"), ("Serious youth violence", "5"), ("Gangs", c), ("Harmful sexual behaviour", c),
@@ -133,8 +133,8 @@ def test_key_messages(briefing):
         "Each column of the chart counts the referrals with exactly the concerns marked below it; combinations too "
         "rare to name are pooled in the grey columns, by how many concerns they have. The bars on the left are each "
         "concern's total.", "Referrals recording both concerns of each pair (a concern with itself: its total):",
-        "SYV: serious youth violence; HSB: harmful sexual behaviour; RDA: relationship/domestic abuse; missing educ. "
-        "or home: missing from education or from home."]
+        "SYV: serious youth violence; HSB: harmful sexual behaviour; RDA: relationship/domestic abuse; SB: sexual "
+        "bullying; MfE, MfH: missing from education, from home."]
     prefix = f"{AUTHORITY} · Spring term 2026 (01/01/2026 to 31/03/2026) · produced "
     assert [p.text for p in doc.paragraphs if p.text.startswith(prefix)] != []
 

@@ -125,12 +125,12 @@ def build(path: Path = TEMPLATE) -> Path:
                       "have. The bars on the left are each concern's total.")
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("Referrals recording both concerns of each pair (a concern with itself: its total):")
-    short = ["CSE", "SYV", "Gangs", "HSB", "RDA", "Sexual bullying", "Missing educ.", "Missing home"]
+    short = ["CSE", "SYV", "Gangs", "HSB", "RDA", "SB", "MfE", "MfH"]
     _table(doc, ["Concern"] + short, "pairs",
            ["{{ row.concern }}"] + [f"{{{{ row.counts[{i}] }}}}" for i in range(8)],
            widths=[3.8] + [1.4] * 8, size=8)
     doc.add_paragraph("SYV: serious youth violence; HSB: harmful sexual behaviour; RDA: relationship/domestic "
-                      "abuse; missing educ. or home: missing from education or from home.")
+                      "abuse; SB: sexual bullying; MfE, MfH: missing from education, from home.")
 
     doc.add_heading("Schools and neighbourhoods", level=1)
     doc.add_paragraph("Schools are named only where their number of referrals is large enough to publish.")
