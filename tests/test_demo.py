@@ -224,7 +224,7 @@ def test_both_matrices_and_the_briefing(demo):
         assert any(str(cell.value).startswith("Symbols: c = suppressed") for cell in ws["A"])
     doc = Document(folder / f"briefing-{latest}.docx")
     assert doc.paragraphs[0].text == "OFFICIAL – SENSITIVE"
-    assert len(doc.inline_shapes) == 2
+    assert len(doc.inline_shapes) == 3  # concerns, the UpSet chart of overlaps, the trend
 
 
 def test_publishable_outputs_hold_no_personal_value(demo):
