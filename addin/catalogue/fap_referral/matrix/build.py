@@ -31,7 +31,9 @@ BOOLEAN_FIELDS = [f.id for f in FORM.fields if f.type in ("tick", "yesno")]
 COUNTED_FIELDS = [f for f in BOOLEAN_FIELDS if f.startswith(("concern_", "vulnerable_", "fap_", "provision_"))
                   or f == "open_to_social_care"]
 CATEGORY_FIELDS = ["school", "ward", "gender", "ethnicity", "year_group"]
-PRESENCE_FIELDS = [f.id for f in FORM.fields if f.id.endswith(("_info", "_response"))]
+CONTEXT_INFO = ("peer_info", "school_info", "neighbourhood_info", "home_info")
+# free text the sheets ask only "filled in?" of: the four contexts and every school response
+PRESENCE_FIELDS = [f.id for f in FORM.fields if f.id in CONTEXT_INFO or f.id.endswith("_response")]
 
 
 @dataclass
@@ -83,7 +85,7 @@ def prepare(df: pd.DataFrame, agencies: pd.DataFrame | None = None) -> pd.DataFr
     df["_year"] = _each_value(df["year_group"], lambda y: NOT_RECORDED if pd.isna(y) else f"Year {int(y)}")
     responses = [c for c in df.columns if c.endswith("_response")]
     df["_any_response"] = df[responses].notna().any(axis=1) if responses else False
-    for c in ("peer_info", "school_info", "neighbourhood_info", "home_info"):
+    for c in CONTEXT_INFO:
         df[c] = df[c].notna() if c in df.columns else False
     for a in AGENCIES:
         df[f"_agency_{a}"] = False
