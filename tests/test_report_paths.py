@@ -42,9 +42,9 @@ def test_an_output_under_a_file(fixed, cli, tmp_path, command, suffix):
 @pytest.mark.parametrize("command, suffix", KINDS)
 def test_an_output_in_a_folder_you_may_not_write_in(fixed, cli, tmp_path, monkeypatch, command, suffix):
     """As root every folder is writable, so the check is told the folder is not."""
-    import addin.catalogue.fap_referral.matrix
+    import addin.reports.files
 
-    monkeypatch.setattr(addin.catalogue.fap_referral.matrix.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(addin.reports.files.os, "access", lambda path, mode: False)
     out = tmp_path / f"out{suffix}"
     assert _run(cli, fixed, command, out) == (
         f"safecontext: {out}: you may not write in the folder {tmp_path}; give -o a file in a folder of your own.")

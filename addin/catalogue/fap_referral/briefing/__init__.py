@@ -6,8 +6,6 @@ on any variable the template uses that SafeContext does not provide.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -15,7 +13,8 @@ from addin.catalogue.fap_referral.briefing.template_source import TEMPLATE
 from addin.errors import UserError
 from typing import TYPE_CHECKING
 
-from addin.catalogue.fap_referral.matrix import MARKING, check_output, save_error
+from addin.catalogue.fap_referral.matrix import MARKING, check_output
+from addin.reports.word import to_pdf
 from addin.catalogue.fap_referral.matrix.labels import ALL_REFERRALS, ANY, REFERRALS
 
 if TYPE_CHECKING:  # pandas stays unloaded until a briefing is actually made
@@ -263,73 +262,22 @@ def _change_words(change, threshold: int) -> str:
     return f"{'up' if change > 0 else 'down'} {abs(change)}"
 
 
+LISTING = "safecontext brief --variables"
+_IMAGES = {"concerns_chart": 150, "trend_chart": 150, "overlaps_chart": 150}  # mm wide
+
+
 def check_template(path: Path) -> None:
     """Refuse a template that is not a .docx or that uses a variable SafeContext does not provide."""
-    from docxtpl import DocxTemplate
-    from jinja2 import TemplateSyntaxError
+    from addin.reports.word import check_template as check
 
-    if not path.is_file():
-        raise BriefingError(f"{path}: template not found.")
-    try:
-        tpl = DocxTemplate(str(path))
-        used = tpl.get_undeclared_template_variables()
-    except TemplateSyntaxError as e:
-        raise BriefingError(f"{path}: the template has a tag error ({e.message}); fix the {{{{ }}}} or {{% %}} "
-                            "tags in Word.") from None
-    except Exception:
-        raise BriefingError(f"{path}: not a Word .docx template.") from None
-    unknown = sorted(set(used) - set(VARIABLES))
-    if unknown:
-        what = f"{path}: the template uses unknown variable(s) {', '.join(unknown)}"
-        raise BriefingError(what + ". 'safecontext brief --variables' lists the ones you can use.",
-                            excel=what + ". " + _ASK_ADMIN)
-
-
-_ASK_ADMIN = ("Ask your SafeContext administrator to correct the briefing template (the variables it may use are "
-              "listed in the README).")
+    check(path, VARIABLES, BriefingError, LISTING)
 
 
 def render(template: Path, ctx: dict, out: Path) -> Path:
     """Fill the template: autoescape always, and a missing variable is an error, never blank."""
-    from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
-    from jinja2 import Environment, StrictUndefined, UndefinedError
+    from addin.reports.word import render as fill
 
-    check_template(template)
-    tpl = DocxTemplate(str(template))
-    ctx = dict(ctx)
-    for key in ("concerns_chart", "trend_chart", "overlaps_chart"):
-        if isinstance(ctx.get(key), Path):
-            ctx[key] = InlineImage(tpl, str(ctx[key]), width=Mm(150))
-    try:
-        tpl.render(ctx, jinja_env=Environment(undefined=StrictUndefined, autoescape=True), autoescape=True)
-    except UndefinedError as e:  # a name inside a loop or an attribute: only known once filled
-        what = f"{template}: the template uses a name SafeContext does not provide ({e.message})"
-        raise BriefingError(what + ". 'safecontext brief --variables' lists the variables and the fields of their "
-                                   "rows.", excel=what + ". " + _ASK_ADMIN) from None
-    try:
-        tpl.save(out)
-    except OSError as e:
-        raise save_error(out, e, BriefingError) from None
-    return out
-
-
-def to_pdf(docx: Path) -> Path:
-    """Convert with LibreOffice when it is installed."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        raise BriefingError("--pdf needs LibreOffice, which is not installed here. The .docx was written; open it "
-                            "in Word and Save As PDF, or install LibreOffice (apt-get install libreoffice-writer).")
-    with tempfile.TemporaryDirectory() as profile:
-        proc = subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-                               "pdf", "--outdir", str(docx.parent), str(docx)], capture_output=True, text=True,
-                              timeout=180)
-    pdf = docx.with_suffix(".pdf")
-    if proc.returncode != 0 or not pdf.exists():
-        raise BriefingError(f"LibreOffice could not convert {docx} to PDF; the .docx was written.")
-    return pdf
-
-
+    return fill(template, ctx, out, variables=VARIABLES, error=BriefingError, listing=LISTING, images=_IMAGES)
 
 
 def make_briefing(term: str, out: Path, config, db: str | None = None, template: Path | None = None,
@@ -348,4 +296,4 @@ def make_briefing(term: str, out: Path, config, db: str | None = None, template:
     with tempfile.TemporaryDirectory() as charts:
         ctx = context(pub, term, term_range(term, config), config, threshold, symbols_words(threshold), Path(charts))
         render(template, ctx, out)
-    return to_pdf(out) if pdf else out
+    return to_pdf(out, BriefingError) if pdf else out

@@ -3,13 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
-def _figure(width: float, height: float):
-    """A figure drawn off-screen; no pyplot, so nothing interactive is loaded (faster start)."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), dpi=150)
-    return fig, fig.subplots()
+from addin.reports.charts import figure as _figure, save as _save
 
 
 def concerns_chart(concerns: list[dict], path: Path) -> Path:
@@ -36,14 +30,6 @@ def trend_chart(trend, path: Path) -> Path:
     ax.set_ylabel("Referrals")
     ax.legend(frameon=False, fontsize=8)
     return _save(fig, ax, path)
-
-
-def _save(fig, ax, path: Path) -> Path:
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    return path
 
 
 def upset_chart(bars: list[tuple[str, frozenset | None, int]], concerns: list[tuple[str, object]], path: Path) -> Path:

@@ -7,100 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from addin.reports.word import bullets as _bullets, marked_document, table as _table
+
 
 TEMPLATE = Path(__file__).resolve().parents[4] / "report_templates" / "fap_termly_briefing.docx"
 
 
-def _table(doc, headers, loop, cells, widths=None, size=None):
-    """A Word table: header row (repeated at the top of every page the table runs onto), one docxtpl row
-    loop ({%tr %}), filled per item; every column after the first holds numbers, right-aligned.  `widths`
-    (cm) per column and a font `size` (points) for a wide table."""
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.shared import Cm, Pt
-
-    t = doc.add_table(rows=4, cols=len(headers))
-    t.style = "Light Grid Accent 1"
-    t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for j, h in enumerate(headers):
-        t.rows[0].cells[j].text = h
-    t.rows[1].cells[0].text = f"{{%tr for row in {loop} %}}"
-    for j, c in enumerate(cells):
-        t.rows[2].cells[j].text = c
-    t.rows[3].cells[0].text = "{%tr endfor %}"
-    for row in (t.rows[0], t.rows[2]):
-        for cell in row.cells[1:]:
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for row, tags in ((t.rows[0], ("w:cantSplit", "w:tblHeader")), (t.rows[2], ("w:cantSplit",))):
-        for tag in tags:  # no row broken across two pages; the header row repeated ("Repeat as header row")
-            row._tr.get_or_add_trPr().append(OxmlElement(tag))
-    if widths:  # the grid (LibreOffice reads it) and every cell (Word does)
-        t.autofit = False
-        for column, width in zip(t.columns, widths):
-            column.width = Cm(width)
-        for row in t.rows:
-            for cell, width in zip(row.cells, widths):
-                cell.width = Cm(width)
-    if size:
-        for row in (t.rows[0], t.rows[2]):
-            for cell in row.cells:
-                for run in cell.paragraphs[0].runs:
-                    run.font.size = Pt(size)
-    return t
-
-
-def _page_x_of_y(paragraph) -> None:
-    """'Page 3 of 7' from Word's PAGE and NUMPAGES fields, which Word and LibreOffice fill in."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    paragraph.add_run("Page ")
-    for i, field in enumerate(("PAGE", "NUMPAGES")):
-        if i:
-            paragraph.add_run(" of ")
-        simple = OxmlElement("w:fldSimple")
-        simple.set(qn("w:instr"), field)
-        run = OxmlElement("w:r")
-        text = OxmlElement("w:t")
-        text.text = "1"  # shown until the program updates the field
-        run.append(text)
-        simple.append(run)
-        paragraph._p.append(simple)
-
-
-def _bullets(doc, loop: str) -> None:
-    """A bulleted paragraph per item of `loop` (a docxtpl paragraph loop, {%p %})."""
-    doc.add_paragraph(f"{{%p for item in {loop} %}}")
-    doc.add_paragraph("{{ item }}", style="List Bullet")
-    doc.add_paragraph("{%p endfor %}")
-
-
 def build(path: Path = TEMPLATE) -> Path:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt, RGBColor
-
-    doc = Document()
-    styles = doc.styles
-    styles["Normal"].font.name = "Arial"
-    styles["Normal"].font.size = Pt(11)
-    section = doc.sections[0]
-    header = section.header.paragraphs[0]
-    header.text = "{{ marking }}"
-    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer = section.footer.paragraphs[0]
-    footer.text = "{{ authority }} · {{ term_label }} · {{ marking }}"
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    pages = section.footer.add_paragraph()
-    pages.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _page_x_of_y(pages)
-
-    marking = doc.add_paragraph("{{ marking }}")
-    marking.runs[0].bold = True
-    marking.runs[0].font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
-    doc.add_heading("Peer-on-peer abuse seen through the Fair Access Panel", level=0)
-    doc.add_paragraph("Briefing for {{ board }}")
+    doc = marked_document("Peer-on-peer abuse seen through the Fair Access Panel", "Briefing for {{ board }}",
+                          "{{ authority }} · {{ term_label }} · {{ marking }}")
     doc.add_paragraph("{{ authority }} · {{ term_label }} ({{ term_dates }}) · produced {{ produced }}")
 
     doc.add_heading("Key messages", level=1)
