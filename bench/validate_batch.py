@@ -8,8 +8,9 @@ then times, in one run:
   * the same core in this process (`check_files`), for reference;
   * a naive baseline: openpyxl `load_workbook` in full, every field read by its defined name,
     a one-row DataFrame and one pandera call per file (on a sample, extrapolated);
-  * one form as a whole `safecontext validate FILE` process (median of --runs), and the same
-    with hypothesis hidden: a test-only dependency that pandera imports whenever it is installed;
+  * one form as a whole `safecontext validate FILE` process (median of --runs) as users install
+    SafeContext, with hypothesis hidden (a test-only dependency that pandera imports whenever it is
+    installed: the target is judged on this), and in this venv as it is, for reference;
   * beside it, alternated, a bare `python -c "import pandas, pandera.pandas"`: the cold check's
     target is a ratio to it measured in the same run (<= 1.3x), as machines differ from day to day;
   * one form checked again in this process, as the Excel buttons check it in the Python the add-in
@@ -376,11 +377,11 @@ def main(argv=None) -> int:
         ("speed-up (our batch / naive)", "", f"{speedup:,.1f}x",
          f"{(n / batch.cpu) / (k / base.cpu):,.1f}x" if batch.cpu == batch.cpu else "-",
          f">= {TARGET_SPEEDUP}x", verdict(speedup >= TARGET_SPEEDUP)),
-        (f"single form, whole process (median of {len(singles)})", " ".join(f"{t.wall:.2f}" for t in singles),
-         f"{single.wall:.2f} s", f"{single.cpu:.2f} s", f"< {TARGET_SINGLE:.0f} s",
-         verdict(single.wall < TARGET_SINGLE)),
-        ("  same, without hypothesis (as users install)", " ".join(f"{t.wall:.2f}" for t in bare),
-         f"{single_bare.wall:.2f} s", f"{single_bare.cpu:.2f} s", "(reference)", ""),
+        (f"single form, whole process, as users install (median of {len(bare)})",
+         " ".join(f"{t.wall:.2f}" for t in bare), f"{single_bare.wall:.2f} s", f"{single_bare.cpu:.2f} s",
+         f"< {TARGET_SINGLE:.0f} s", verdict(single_bare.wall < TARGET_SINGLE)),
+        ("  same in this venv, hypothesis installed (tests)", " ".join(f"{t.wall:.2f}" for t in singles),
+         f"{single.wall:.2f} s", f"{single.cpu:.2f} s", "(reference)", ""),
         ("  bare `import pandas, pandera.pandas`", " ".join(f"{t.wall:.2f}" for t in imports),
          f"{bare_import.wall:.2f} s", f"{bare_import.cpu:.2f} s", "(reference)", ""),
         ("  one form cold / bare import (same run)", "", f"{cold_ratio:.2f}x",
