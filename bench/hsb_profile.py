@@ -156,7 +156,7 @@ def main(argv=None) -> int:
     load_s, count_s, profile = ours_in_process(url)
     naive_s, counts = naive(url)
     # The two paths agree (a few cells), or the comparison means nothing.
-    for key, _ in (("online", 0), ("party", 0)):
+    for key in ("online", "party"):
         assert counts[(key, "Group")] == profile.tables["incident_characteristics"][key]["group"], key
     assert counts[("Peer group", "Sole")] == profile.tables["interventions_by_context"]["peer"]["sole"]
     assert counts[("School", "gap", "Both")] == profile.tables["gaps"]["school.unaddressed"]["both"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -49,7 +50,8 @@ TABLES = (
 )
 
 
-def factor_rows() -> list[tuple[str, str, str, str]]:
+@lru_cache(maxsize=None)
+def factor_rows() -> tuple[tuple[str, str, str, str], ...]:
     """(row key, context id, type, text) of every factor row: each Appendix 4 code, then an Other row per
     context and type (IND-R-OTHER), in the declaration's order."""
     rows = []
@@ -63,7 +65,7 @@ def factor_rows() -> list[tuple[str, str, str, str]]:
             else:
                 code, _, text = entry.partition(" - ")
                 rows.append((code, context, kind, text))
-    return rows
+    return tuple(rows)
 
 
 @dataclass
@@ -82,6 +84,12 @@ class Profile:
     @property
     def cases(self) -> int:
         return self.sizes["all"]
+
+    def period(self, site_word: str = ", site") -> str:
+        """The meetings counted, in words: 'Meetings from 01/09/2026 to 31/12/2026, site North'."""
+        start = f"{self.start:%d/%m/%Y}" if self.start else "the first filed meeting"
+        end = f"{self.end:%d/%m/%Y}" if self.end else "the last"
+        return f"Meetings from {start} to {end}" + (f"{site_word} {self.site}" if self.site else "")
 
     def as_json(self) -> dict:
         """{table: {row: {cohort: count}}}, with the cohort sizes as the table "cohorts"."""

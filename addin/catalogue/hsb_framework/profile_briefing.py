@@ -68,8 +68,9 @@ def _said(v, threshold: int) -> str:
 def key_messages(profile: Profile, pub: Published) -> list[str]:
     """Sentences from the publishable numbers only."""
     t, sizes, th = pub.tables, pub.sizes, pub.threshold
+    period = profile.period(" at")
     out = [f"{_said(sizes['all'], th).capitalize()} young people were discussed at HSB meetings in the period "
-           f"({_period(profile)[0].lower()}{_period(profile)[1:]}): {_said(sizes['sole'], th)} who harmed alone, "
+           f"({period[:1].lower()}{period[1:]}): {_said(sizes['sole'], th)} who harmed alone, "
            f"{_said(sizes['group'], th)} in groups and {_said(sizes['both'], th)} both."]
     if pub.withheld or not t:
         return out + [f"Fewer than {pub.minimum} cases were counted, the fewest whose tables are published, so only "
@@ -96,19 +97,13 @@ def key_messages(profile: Profile, pub: Published) -> list[str]:
     return out
 
 
-def _period(p: Profile) -> str:
-    start = f"{p.start:%d/%m/%Y}" if p.start else "the first filed meeting"
-    end = f"{p.end:%d/%m/%Y}" if p.end else "the last"
-    return f"Meetings from {start} to {end}" + (f" at {p.site}" if p.site else "")
-
-
 def context(profile: Profile, pub: Published, config, charts: Path) -> dict:
     from addin.reports.charts import grouped_bars
     from addin.suppression import symbols_note
 
     th, t = pub.threshold, pub.tables
     ctx = {
-        "marking": MARKING, "board": BOARD, "authority": config.authority, "period": _period(profile),
+        "marking": MARKING, "board": BOARD, "authority": config.authority, "period": profile.period(" at"),
         "produced": f"{dt.date.today():%d/%m/%Y}", "cases": pub.sizes["all"],
         "cohorts": [{"cohort": COHORT_LABELS[k], "cases": pub.sizes[k]} for k in ("sole", "group", "both",
                                                                                   "group_any")],
@@ -121,7 +116,7 @@ def context(profile: Profile, pub: Published, config, charts: Path) -> dict:
                  for c in CONTEXT_IDS] if t else [],
         "interventions_chart": "", "gap_chart": "", "threshold": th,
         "symbols_note": symbols_note(th, "from the other numbers of the briefing"),
-        "methodology": (f"{_period(profile)}, filed by {config.authority} in SafeContext. Each case (young person) "
+        "methodology": (f"{profile.period(' at')}, filed by {config.authority} in SafeContext. Each case (young person) "
                         "counts once, at its latest meeting in the period. Cohorts come from each framework's 'Group "
                         "or sole offence': sole (harmed only alone), group (only in groups), both; 'group or both' "
                         "is the 2017 study's cohort of those who harmed at least in part in groups. Intervention "

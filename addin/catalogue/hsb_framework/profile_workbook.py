@@ -50,8 +50,7 @@ def row_label(table: str, key: str) -> str:
         context, kind = key.split(".")
         return f"{CONTEXT_LABELS[context]}: {kind}"
     if table == "factors":
-        text = {k: t for k, _, _, t in factor_rows()}[key]
-        return f"{key} {text}"
+        return f"{key} {next(t for k, _, _, t in factor_rows() if k == key)}"
     if table == "gaps":
         context, part = key.split(".")
         return f"{CONTEXT_LABELS[context]}: {_GAP[part]}"
@@ -63,12 +62,6 @@ def row_label(table: str, key: str) -> str:
     if key == NOT_RECORDED:
         return "Not recorded"
     return key
-
-
-def _period(p: Profile) -> str:
-    start = f"{p.start:%d/%m/%Y}" if p.start else "the first filed meeting"
-    end = f"{p.end:%d/%m/%Y}" if p.end else "the last"
-    return f"Meetings from {start} to {end}" + (f", site {p.site}" if p.site else "")
 
 
 def write_profile(profile: Profile, path: Path, *, authority: str, published: Published | None = None,
@@ -83,7 +76,7 @@ def write_profile(profile: Profile, path: Path, *, authority: str, published: Pu
     ws.title = "Profile"
     _head(ws, f"HSB cohort profile – {authority}", published is not None)
     lines = [
-        ("Period", _period(profile)),
+        ("Period", profile.period()),
         ("Cases (young people)", sizes["all"]),
         ("Meetings filed in the period (reviews included)", profile.meetings if not published else "–"),
         ("How cases count", "Each case counts once, at its latest meeting in the period (its reviews replace "
@@ -93,8 +86,8 @@ def write_profile(profile: Profile, path: Path, *, authority: str, published: Pu
                     "or sole offence'."),
     ] + [(f"{COHORT_LABELS[k]} cases", sizes[k]) for k in COHORTS[:-1]]
     if published is not None and published.withheld:
-        lines.append(("Not published", f"Fewer cases than the minimum the configuration sets for publishing "
-                                       f"tables: only the cohort sizes are published."))
+        lines.append(("Not published", "Fewer cases than the minimum the configuration sets for publishing "
+                                       "tables: only the cohort sizes are published."))
     for i, (label, value) in enumerate(lines, start=5):
         set_text(ws.cell(row=i, column=1), label)
         ws.cell(row=i, column=1).font = Font(bold=True)
