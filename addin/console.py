@@ -11,9 +11,11 @@ from addin.text import printable
 
 class SafeConsole(Console):
     """A rich Console whose printed strings have control characters escaped, so a file name or cell
-    holding ESC [2J shows as text instead of clearing the screen (rich adds its own colours after)."""
+    holding ESC [2J shows as text instead of clearing the screen (rich adds its own colours after).
+    Emoji codes are off: a file or school named "Year 7 :fire: drill" is printed as it is spelt."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("emoji", False)
         super().__init__(*args, **kwargs)
         if not self.is_terminal and "width" not in kwargs and not os.environ.get("COLUMNS"):
             self.width = 1000  # a file or a pipe: whole file names in the tables, not cut to 80 columns

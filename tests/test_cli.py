@@ -126,14 +126,14 @@ def _every_command():
     """Every command and group of the CLI, as the words a user types: ["validate"], ["pgi", "request"], ..."""
     import typer
 
-    from addin.cli import app
+    from addin.cli import whole_app
 
     def walk(cmd, path):
         yield path
         for name, sub in sorted(getattr(cmd, "commands", {}).items()):
             yield from walk(sub, path + [name])
 
-    return list(walk(typer.main.get_command(app), []))
+    return list(walk(typer.main.get_command(whole_app()), []))
 
 
 def test_help_shows_arguments_by_name_and_wraps_between_words(cli, monkeypatch):
@@ -224,6 +224,15 @@ def test_validate_valid_form_exits_0(sc, make_form):
     assert run.returncode == 0, run.stdout + run.stderr
     assert "1 file(s): 1 valid, 0 valid with queries, 0 with errors, 0 unreadable." in lines(run.stdout)
     assert run.stderr == ""
+
+
+def test_emoji_codes_in_a_file_name_are_printed_as_spelt(cli, make_form):
+    """rich would turn ":fire:" into an emoji; a file name (or a school in a message) is shown as it is spelt."""
+    make_form("fap-referral", valid_fap_values() | {"year_group": 9}, valid_fap_tables(), name="Year 7 :fire: drill")
+    code, out, err = cli("validate", "Year 7 :fire: drill.xlsx")
+    assert code == 0, out + err
+    assert "Year 7 :fire: drill.xlsx" in lines(out)
+    assert "\N{FIRE}" not in out
 
 
 def test_validate_queries_only_exits_0(cli, make_form):

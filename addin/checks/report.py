@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from addin.checks.run import FileResult, check_inputs, expand
@@ -17,12 +16,31 @@ _STYLE = {"valid": "green", "queries": "yellow", "errors": "red", "unreadable": 
 _SHOW_ALL_UP_TO = 10  # files; above this only a summary is printed (use --json / --annotate)
 
 
-def progress_bar(console: Console, total: int) -> Progress:
-    """The progress bar every batch command shows (hidden for a single file, and when not a terminal,
-    where rich would leave a blank line behind)."""
+class _NoBar:
+    """What progress_bar gives where no bar is shown: the same calls, doing nothing."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def add_task(self, *args, **kwargs) -> int:
+        return 0
+
+    def advance(self, *args, **kwargs) -> None:
+        return None
+
+
+def progress_bar(console: Console, total: int):
+    """The progress bar every batch command shows (none for a single file, nor when not a terminal,
+    where rich would leave a blank line behind; rich.progress is then not even imported)."""
+    if total < 2 or not console.is_terminal:
+        return _NoBar()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=console, transient=True,
-                    disable=total < 2 or not console.is_terminal)
+                    TimeRemainingColumn(), console=console, transient=True)
 
 
 def problem_dicts(results: list[FileResult]) -> list[dict]:

@@ -14,11 +14,12 @@ from pathlib import Path
 from addin.catalogue.hsb_framework.profile import CONTEXT_IDS, CONTEXT_LABELS, COHORT_LABELS, Profile, Published
 from addin.catalogue.hsb_framework.profile_workbook import row_label
 from addin.errors import UserError
+from addin.reports.templates import template_path
 
 KIND = "hsb"
 TITLE = "HSB cohort profile"
 OPTIONS = ("term", "start", "end", "site")  # the brief command's options this briefing takes
-TEMPLATE = Path(__file__).resolve().parents[3] / "report_templates" / "hsb_profile_briefing.docx"
+TEMPLATE = template_path("hsb_profile_briefing.docx")
 MARKING = "OFFICIAL – SENSITIVE"
 BOARD = "the local safeguarding children partnership"
 LISTING = "safecontext brief --kind hsb --variables"

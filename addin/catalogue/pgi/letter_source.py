@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-TEMPLATE = Path(__file__).resolve().parents[3] / "report_templates" / "pgi_feedback_letter.docx"
+from addin.reports.templates import template_path
+
+TEMPLATE = template_path("pgi_feedback_letter.docx")
 
 
 def build(path: Path = TEMPLATE) -> Path:

@@ -267,7 +267,9 @@ def give_feedback(reference: str, config, *, informed: bool, further_actions: bo
         raise RequestError(f"{letter}: is a folder; give the letter's file name, e.g. -o feedback.docx.")
     st = store_tables(FORM_ID)
     req, r = _requests(st), st.records
-    template = template or Path(__file__).resolve().parents[3] / "report_templates" / "pgi_feedback_letter.docx"
+    from addin.reports.templates import template_path
+
+    template = template or template_path("pgi_feedback_letter.docx")
     if not template.is_file():
         raise RequestError(f"{template}: the feedback letter template is missing.")
     engine = open_store(db or config.store, create=False)

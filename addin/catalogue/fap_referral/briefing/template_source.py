@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from addin.reports.templates import template_path
+
 from addin.reports.word import bullets as _bullets, marked_document, table as _table
 
 
-TEMPLATE = Path(__file__).resolve().parents[4] / "report_templates" / "fap_termly_briefing.docx"
+TEMPLATE = template_path("fap_termly_briefing.docx")
 
 
 def build(path: Path = TEMPLATE) -> Path:

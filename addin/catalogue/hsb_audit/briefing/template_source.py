@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from addin.reports.templates import template_path
+
 from addin.reports.word import bullets as _bullets, marked_document, table as _table
 
 STATEMENT = (2.6, 10.2, 2.1, 2.1)  # cm: a statement's number, its text, two scores
-TEMPLATE = Path(__file__).resolve().parents[4] / "report_templates" / "hsb_audit_briefing.docx"
+TEMPLATE = template_path("hsb_audit_briefing.docx")
 
 
 def _shape(t, widths: tuple[float, ...], text: tuple[int, ...] = ()) -> None:
