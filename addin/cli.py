@@ -420,5 +420,18 @@ def main() -> None:
         sys.exit(3)
 
 
+def entry() -> None:
+    """The `safecontext` program: main, then the process ends without Python's closing garbage collection.
+    Tearing down pandas and the rest takes about 0.2 s of a 0.8 s check (measured 3 December 2026); with
+    every object frozen first, modules are still cleared and files closed as usual, but the collector
+    no longer walks them all at exit. In-process callers (tests, Excel) use main and keep a normal gc."""
+    import gc
+
+    try:
+        main()
+    finally:
+        gc.freeze()
+
+
 if __name__ == "__main__":
-    main()
+    entry()

@@ -74,7 +74,7 @@ def test_an_installed_copy_files_a_form_and_fills_the_briefing_from_its_own_temp
     env.update(PYTHONPATH=str(installed), XDG_CONFIG_HOME=str(tmp_path / "xdg"), COLUMNS="200")
 
     def run(*args):
-        code = "import sys; sys.argv = ['safecontext', *sys.argv[1:]]; from addin.cli import main; main()"
+        code = "import sys; sys.argv = ['safecontext', *sys.argv[1:]]; from addin.cli import entry; entry()"
         return subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=away, env=env,
                               capture_output=True, text=True, timeout=300)
 
