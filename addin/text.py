@@ -15,3 +15,8 @@ def printable(s: str, keep_lines: bool = False) -> str:
     """
     pattern = _CONTROLS_BUT_LINES if keep_lines else _CONTROLS
     return pattern.sub(lambda m: _ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}"), s)
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """"No errors", "1 error", "2 errors": a count in words people read without brackets."""
+    return f"No {many}" if n == 0 else f"{n} {one if n == 1 else many}"

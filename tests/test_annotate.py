@@ -37,7 +37,7 @@ def test_validate_annotate_writes_a_checked_copy(cli, two_problems, tmp_path):
     assert wb.sheetnames[0] == "Checks" and wb.active.title == "Checks"
     assert wb.sheetnames[1:] == ["Referral", "Lists", "_safecontext"]
     checks = wb["Checks"]
-    assert checks["A1"].value == ("1 error(s) and 1 quer(y/ies). Errors must be fixed before the form can be "
+    assert checks["A1"].value == ("1 error and 1 query. Errors must be fixed before the form can be "
                                   "filed; queries are things to check. Click a cell reference to go to it.")
     assert checks["A2"].value == ("Red: an error, which must be fixed before the form can be filed. Blue: a query, "
                                   "to check. (Pale yellow cells are where the form is typed.)")
@@ -160,3 +160,20 @@ def test_a_message_starting_with_equals_is_written_as_text(check, make_form, tmp
     odd = Problem(str(path), "PGI", "C7", "=1+1", "PGI-001", "error", "=SUM(1,2)")
     wb = load_workbook(annotated_copy(path, [odd], tmp_path / "out")[0])
     assert [(c.value, c.data_type) for c in wb["Checks"][4][4:7:2]] == [("=1+1", "s"), ("=SUM(1,2)", "s")]
+
+
+def test_the_checks_sheet_counts_in_words():
+    """The Checks sheet's first line reads as a sentence: no "error(s)" or "quer(y/ies)"."""
+    from addin.checks.annotate import summary_line
+    from addin.checks.problems import ERROR, QUERY, Problem
+
+    def problems(errors, queries):
+        return ([Problem("f.xlsx", "Referral", "C5", "upn", "FAP-001", ERROR, "m")] * errors
+                + [Problem("f.xlsx", "Referral", "C6", "ward", "FAP-020", QUERY, "m")] * queries)
+
+    tail = " Errors must be fixed before the form can be filed; queries are things to check. Click a cell " \
+           "reference to go to it."
+    assert summary_line(problems(0, 1)) == "No errors and 1 query." + tail
+    assert summary_line(problems(2, 0)) == "2 errors and no queries." + tail
+    assert summary_line(problems(1, 3)) == "1 error and 3 queries." + tail
+    assert summary_line([]) == "No problems found."

@@ -107,7 +107,7 @@ def test_check_marks_exactly_the_problem_cells_and_lists_them(excel, make_form, 
     assert book.sheets.names()[0] == "Checks" and book.sheets.active is checks
     w, e = fap["ward"], fap["early_help"]
     assert checks.values() == {
-        "A1": "1 error(s) and 1 quer(y/ies). Errors must be fixed before the form can be filed; queries are "
+        "A1": "1 error and 1 query. Errors must be fixed before the form can be filed; queries are "
               "things to check. Click a cell reference to go to it.",
         "A2": "Red: an error, which must be fixed before the form can be filed. Blue: a query, to check. (Pale "
               "yellow cells are where the form is typed.)",

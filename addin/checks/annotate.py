@@ -20,7 +20,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from addin.checks.problems import ERROR, LEGEND, MARK_COLOURS, Problem
 from addin.errors import UserError
-from addin.text import printable
+from addin.text import counted, printable
 
 CHECKS_SHEET = "Checks"
 FILLS = {severity: PatternFill("solid", fgColor=rgb) for severity, rgb in MARK_COLOURS.items()}
@@ -100,8 +100,9 @@ def summary_line(problems: list[Problem]) -> str:
     queries = len(problems) - errors
     if not problems:
         return "No problems found."
-    return (f"{errors} error(s) and {queries} quer(y/ies). Errors must be fixed before the form can be filed; "
-            "queries are things to check. Click a cell reference to go to it.")
+    counts = f"{counted(errors, 'error', 'errors')} and {counted(queries, 'query', 'queries').lower()}."
+    return (f"{counts} Errors must be fixed before the form can be filed; queries are things to check. Click a "
+            "cell reference to go to it.")
 
 
 def field_and_section(p: Problem, form) -> tuple[str, str]:
