@@ -17,6 +17,7 @@ def printable(s: str, keep_lines: bool = False) -> str:
     return pattern.sub(lambda m: _ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}"), s)
 
 
-def counted(n: int, one: str, many: str) -> str:
-    """"No errors", "1 error", "2 errors": a count in words people read without brackets."""
-    return f"No {many}" if n == 0 else f"{n} {one if n == 1 else many}"
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """"0 errors", "1 error", "2 errors": a count people read without brackets (many: one + "s" unless given)."""
+    return f"{n} {one if n == 1 else many or one + 's'}"

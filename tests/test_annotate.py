@@ -173,7 +173,7 @@ def test_the_checks_sheet_counts_in_words():
 
     tail = " Errors must be fixed before the form can be filed; queries are things to check. Click a cell " \
            "reference to go to it."
-    assert summary_line(problems(0, 1)) == "No errors and 1 query." + tail
-    assert summary_line(problems(2, 0)) == "2 errors and no queries." + tail
+    assert summary_line(problems(0, 1)) == "0 errors and 1 query." + tail
+    assert summary_line(problems(2, 0)) == "2 errors and 0 queries." + tail
     assert summary_line(problems(1, 3)) == "1 error and 3 queries." + tail
     assert summary_line([]) == "No problems found."

@@ -222,7 +222,7 @@ def test_validate_valid_form_exits_0(sc, make_form):
     make_form("fap-referral", valid_fap_values(), valid_fap_tables(), name="good")
     run = sc("validate", "good.xlsx")
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "1 file(s): 1 valid, 0 valid with queries, 0 with errors, 0 unreadable." in lines(run.stdout)
+    assert "1 file: 1 valid, 0 valid with queries, 0 with errors, 0 unreadable." in lines(run.stdout)
     assert run.stderr == ""
 
 
@@ -243,7 +243,7 @@ def test_validate_queries_only_exits_0(cli, make_form):
         "query.xlsx",
         "  query FAP-020 Date of birth (C12): 01/05/2012 means Year 8 in 2024/25, but Year group (C14) says 9; "
         "check both",
-        "1 file(s): 0 valid, 1 valid with queries, 0 with errors, 0 unreadable.",
+        "1 file: 0 valid, 1 valid with queries, 0 with errors, 0 unreadable.",
     ]
 
 
@@ -254,7 +254,7 @@ def test_validate_errors_exit_1(cli, make_form):
     assert lines(out)[-3:] == [
         "bad.xlsx",
         "  error FAP-001 Name (C9): required, but blank; please fill it in",
-        "1 file(s): 0 valid, 0 valid with queries, 1 with errors, 0 unreadable.",
+        "1 file: 0 valid, 0 valid with queries, 1 with errors, 0 unreadable.",
     ]
 
 
@@ -296,9 +296,9 @@ def test_validate_expands_folders_and_says_what_it_skipped(cli, make_form, tmp_p
     (tmp_path / "term" / "notes.txt").write_text("not a form")
     code, out, _ = cli("validate", "term", "--json", "p.json")
     assert code == 1
-    assert "3 file(s): 2 valid, 0 valid with queries, 1 with errors, 0 unreadable." in lines(out)
-    assert ("note term: skipped 1 Excel lock file(s) (~$..., left while a workbook is open) and 1 file(s) that "
-            "are not workbooks (.xlsx, .xlsm).") in lines(out)
+    assert "3 files: 2 valid, 0 valid with queries, 1 with errors, 0 unreadable." in lines(out)
+    assert ("note term: skipped 1 Excel lock file (~$..., left while a workbook is open) and 1 file that "
+            "is not a workbook (.xlsx, .xlsm).") in lines(out)
     assert {p["file"] for p in json.loads((tmp_path / "p.json").read_text())} == {"term/two.xlsx"}
     assert "term/school-a/one.xlsx" in out and "term/three.checked.xlsx" in out
 
@@ -329,7 +329,7 @@ def test_validate_many_files_prints_a_summary_only(cli, make_form):
         make_form("pgi", valid_pgi_values() | {"requester_name": None}, valid_pgi_tables(), name=f"many/f{i:02}")
     code, out, _ = cli("validate", "many")
     assert code == 1
-    assert lines(out)[-2:] == ["11 file(s): 0 valid, 0 valid with queries, 11 with errors, 0 unreadable.",
+    assert lines(out)[-2:] == ["11 files: 0 valid, 0 valid with queries, 11 with errors, 0 unreadable.",
                                "Problems are listed one by one for up to 10 files; for more, use --json FILE or "
                                "--annotate DIR."]
     assert "PGI-001" not in out
@@ -451,7 +451,7 @@ def test_bad_input(case, cli, make_form, tmp_path):
     code, out, err = cli("validate", name)
     assert code == 2
     assert f"{name}: {reason}" in lines(out)
-    assert "1 file(s): 0 valid, 0 valid with queries, 0 with errors, 1 unreadable." in lines(out)
+    assert "1 file: 0 valid, 0 valid with queries, 0 with errors, 1 unreadable." in lines(out)
     assert "Traceback" not in out + err
 
 
@@ -462,7 +462,7 @@ def test_bad_inputs_real_process(sc, make_form, tmp_path):
     assert run.returncode == 2
     for name, (_, reason) in zip(names, BAD_INPUTS.values()):
         assert f"{name}: {reason}" in lines(run.stdout)
-    assert f"{len(names)} file(s): 0 valid, 0 valid with queries, 0 with errors, {len(names)} unreadable." in lines(
+    assert f"{len(names)} files: 0 valid, 0 valid with queries, 0 with errors, {len(names)} unreadable." in lines(
         run.stdout)
     assert "Traceback" not in run.stdout + run.stderr
     reported = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
@@ -558,7 +558,7 @@ def test_one_bad_file_does_not_stop_the_others(cli, make_form, tmp_path):
         "batch/b.xlsx: the file is empty.",
         "batch/c.xlsx",
         "  error FAP-011 UPN (C11): 'Y999' is not a valid UPN: it has 4 characters, not 13",
-        "3 file(s): 1 valid, 0 valid with queries, 1 with errors, 1 unreadable.",
+        "3 files: 1 valid, 0 valid with queries, 1 with errors, 1 unreadable.",
     ]
 
 

@@ -70,7 +70,7 @@ def test_validate_alone(name, alone, base, cli):
     assert code == EXIT[case.status]
     _clean(out + err)
     if case.status == "valid":
-        assert "1 file(s): 1 valid, 0 valid with queries, 0 with errors, 0 unreadable." in out
+        assert "1 file: 1 valid, 0 valid with queries, 0 with errors, 0 unreadable." in out
     else:
         assert _expected(name, path, base[1]) in [line.strip() for line in out.splitlines()] or \
             f"error {_expected(name, path, base[1])}" in [line.strip() for line in out.splitlines()]
@@ -140,7 +140,7 @@ def test_a_batch_with_every_hostile_case_is_checked_and_the_good_forms_filed(bat
             assert case.code in codes, name
         else:
             assert codes == [], name
-    assert "48 file(s): 25 valid, 0 valid with queries, 16 with errors, 7 unreadable." in run.stdout
+    assert "48 files: 25 valid, 0 valid with queries, 16 with errors, 7 unreadable." in run.stdout
     assert "evil\\x1b[31mred\\x1b[2J.xlsx" in run.stdout  # the name, shown as text
     assert run.stderr == ""  # no progress bar, and no blank line from one, when not a terminal
 

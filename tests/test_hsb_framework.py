@@ -230,7 +230,7 @@ def test_the_person_id_never_appears_in_what_filing_writes_or_says(fillers, cli,
     assert code == 0 and PERSON_ID not in out + caplog.text
     assert list(load_records(store, form=ID)["person_id"]) == [PERSON_ID]  # kept in the store, to link records
     code, status, _ = cli("store", "status", "--db", store, "--config", config_file)
-    assert code == 0 and "HSB meeting framework: 1 current meeting(s), 1 version(s) in all." in status
+    assert code == 0 and "HSB meeting framework: 1 current meeting, 1 version in all." in status
     assert PERSON_ID not in status
     assert PERSON_ID not in load_filings(store).to_csv()
     code, out, _ = cli("validate", path, "--json", tmp_path / "p.json")

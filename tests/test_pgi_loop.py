@@ -150,7 +150,7 @@ def test_the_loop_end_to_end(loop, cli, store, tmp_path, cfg, config_file):
 
     log = load_filings(store).drop(columns=["filed_at"]).to_json()
     code, status, _ = cli("store", "status", "--db", store)
-    assert code == 0 and "PGI form: 3 current returned PGI(s), 4 version(s) in all." in status
+    assert code == 0 and "PGI form: 3 current returned PGIs, 4 versions in all." in status
     assert not any(p in log + status for p in PEERS + ["Sam Pupil"])
     for path in (tmp_path / "tracker.xlsx", tmp_path / "tracker2.xlsx"):
         wb = load_workbook(path)

@@ -101,7 +101,7 @@ def test_validate_ingest_and_status_work_for_the_sample_form(sample, cli, tmp_pa
     assert code == 0 and "Filed 0, unchanged 1, superseded 1, refused 0" in out
     code, out, _ = cli("store", "status", "--db", store, "--config", config_file)
     assert code == 0
-    assert "Outreach visit: 2 current visit(s), 3 version(s) in all." in out
+    assert "Outreach visit: 2 current visits, 3 versions in all." in out
     assert "Jo Outreach" not in out  # a personal field never appears
 
 

@@ -220,7 +220,7 @@ def test_validate_checks_a_register_row_by_row_with_json_and_an_annotated_copy(t
     assert "error FAP-011 UPN (D5): 'A12345' is not a valid UPN: it has 6 characters, not 13" in lines
     assert ("error FAP-004 Gender (F6): 'Boy' is not one of the choices (Male, Female); pick one from the "
             "drop-down") in lines
-    assert ("3 record(s), 3 of them register rows: 1 valid, 0 valid with queries, 2 with errors, 0 unreadable."
+    assert ("3 records, 3 of them register rows: 1 valid, 0 valid with queries, 2 with errors, 0 unreadable."
             in lines)
     assert f"note {path}: columns that are not fap-referral fields were not checked or filed: Notes" in lines
     found = json.loads((tmp_path / "p.json").read_text())

@@ -590,7 +590,7 @@ def test_status_logs_and_summaries_hold_no_personal_values(store, tmp_path, fill
     status = sc("store", "status", "--db", store, "--config", config_file)
     assert status.returncode == 0, status.stderr
     assert "referral-1b.xlsx" in status.stdout and "2025-autumn" in status.stdout
-    assert "FAP referral: 3 current referral(s), 4 version(s) in all.\n10 filing(s) logged." in status.stdout
+    assert "FAP referral: 3 current referrals, 4 versions in all.\n10 filings logged." in status.stdout
     outputs = {"log": caplog.text, "status": status.stdout + status.stderr, "ingest": run.stdout + run.stderr}
     assert "referral-2.xlsx" in caplog.text
     for what, text in outputs.items():

@@ -20,7 +20,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from addin.checks.problems import ERROR, LEGEND, MARK_COLOURS, Problem
 from addin.errors import UserError
-from addin.text import counted, printable
+from addin.text import plural, printable
 
 CHECKS_SHEET = "Checks"
 FILLS = {severity: PatternFill("solid", fgColor=rgb) for severity, rgb in MARK_COLOURS.items()}
@@ -100,7 +100,7 @@ def summary_line(problems: list[Problem]) -> str:
     queries = len(problems) - errors
     if not problems:
         return "No problems found."
-    counts = f"{counted(errors, 'error', 'errors')} and {counted(queries, 'query', 'queries').lower()}."
+    counts = f"{plural(errors, 'error')} and {plural(queries, 'query', 'queries')}."
     return (f"{counts} Errors must be fixed before the form can be filed; queries are things to check. Click a "
             "cell reference to go to it.")
 

@@ -10,6 +10,7 @@ from rich.table import Table
 from addin.checks.run import FileResult, check_inputs, expand
 from addin.console import shown
 from addin.config import Config
+from addin.text import plural
 
 UNREADABLE = "UNREADABLE"
 _STYLE = {"valid": "green", "queries": "yellow", "errors": "red", "unreadable": "red"}
@@ -121,7 +122,7 @@ def run_validate(paths, config: Config, out: Console, err: Console, annotate: Pa
                 bar.advance(task)
         for note in notes:
             out.print(f"[yellow]note[/] {shown(note)}")
-        out.print(f"{made} annotated cop{'y' if made == 1 else 'ies'} written to {annotate}", markup=False)
+        out.print(f"{plural(made, 'annotated copy', 'annotated copies')} written to {annotate}", markup=False)
     return exit_code(results)
 
 
@@ -167,8 +168,8 @@ def show(results: list[FileResult], out: Console, private: bool = False, every: 
                 out.print(f"  [{'red' if p.severity == 'error' else 'yellow'}]{p.severity:5}[/] {shown(text)}")
     counts = {s: sum(r.status == s for r in results) for s in _STYLE}
     rows = sum(1 for r in results if getattr(r, "row", 0))
-    what = f"record(s), {rows} of them register rows" if rows else "file(s)"
-    out.print(f"{len(results)} {what}: {counts['valid']} valid, {counts['queries']} valid with queries, "
+    what = plural(len(results), "record") + f", {rows} of them register rows" if rows else plural(len(results), "file")
+    out.print(f"{what}: {counts['valid']} valid, {counts['queries']} valid with queries, "
               f"{counts['errors']} with errors, {counts['unreadable']} unreadable.")
     if not detailed and any(r.problems for r in results):
         out.print(f"Problems are listed one by one for up to {_SHOW_ALL_UP_TO} files; for more, use --json FILE or "

@@ -14,6 +14,7 @@ from addin.forms import Form, get_form
 from addin.forms.contract import choices_of
 from addin.intake.reader import NOT_A_FORM, FormRecord, ReadError, read_form
 from addin.intake.values import parse
+from addin.text import plural
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
@@ -72,8 +73,10 @@ def expand(paths: Iterable[str | Path], skipped: list[str] | None = None) -> lis
                 others += 1
             else:  # not only regular files: a pipe or device named .xlsx is listed, so the reader refuses it aloud
                 out.append(q)
-        reasons = [f"{locks} Excel lock file(s) (~$..., left while a workbook is open)"] if locks else []
-        reasons += [f"{others} file(s) that are not workbooks (.xlsx, .xlsm)"] if others else []
+        reasons = [plural(locks, "Excel lock file") + " (~$..., left while a workbook is open)"
+                   ] if locks else []
+        reasons += [plural(others, "file that is not a workbook", "files that are not workbooks") + " (.xlsx, .xlsm)"
+                    ] if others else []
         if reasons and skipped is not None:
             skipped.append(f"{p}: skipped {' and '.join(reasons)}.")
     return out

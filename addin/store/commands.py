@@ -9,6 +9,7 @@ from addin.checks.problems import RuleError
 from addin.checks.report import progress_bar, show
 from addin.checks.run import check_inputs, expand
 from addin.config import Config
+from addin.text import plural
 
 _SHOW_EACH_UP_TO = 20  # filings listed one per line; above this only the counts
 _STYLE = {"filed": "green", "superseded": "cyan", "unchanged": "dim", "older": "yellow", "refused": "red",
@@ -95,7 +96,7 @@ def run_ingest(paths, config: Config, out: Console, err: Console, db: str | None
         else:
             extra = f"; {f.detail}" if f.detail and f.outcome == "unchanged" and "stays current" in f.detail else ""
         n = len(f.result.queries) if f.result is not None else 0
-        extra += f"; {n} quer{'y' if n == 1 else 'ies'} to check" if n else ""
+        extra += f"; {plural(n, 'query', 'queries')} to check" if n else ""
         out.print(f"  [{_STYLE[f.outcome]}]{f.outcome:10}[/] {escape(f.name)}{where}{escape(extra)}")
     queries = sum(1 for f in report.filings if f.outcome != REFUSED and f.result is not None and f.result.queries)
     older = f"older {report.count(OLDER)}, " if report.count(OLDER) else ""
@@ -129,8 +130,9 @@ def run_status(config: Config, out: Console, err: Console, db: str | None = None
     if not st["forms"]:
         out.print("Nothing is filed yet.")
     for form in st["forms"]:
-        out.print(f"{form['name']}: {form['records']} current {form['noun']}(s), {form['versions']} version(s) in all.")
-    out.print(f"{st['filings']} filing(s) logged.")
+        out.print(f"{form['name']}: {plural(form['records'], 'current ' + form['noun'])}, "
+                  f"{plural(form['versions'], 'version')} in all.")
+    out.print(f"{plural(st['filings'], 'filing')} logged.")
     if st["outcomes"]:
         from addin.store.schema import OUTCOMES
 
