@@ -10,6 +10,7 @@ import typer
 
 from addin.console import SafeConsole
 from addin.options import ConfigOpt, DbOpt, PlainGroup, date_option
+from addin.text import plural
 
 app = typer.Typer(help="SafeContext: check, file and count peer-on-peer abuse referral forms.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -196,7 +197,7 @@ def export(form: str = typer.Argument(..., metavar="FORM", help=FORM_HELP),
     except (ExportError, StoreError, TermError) as e:
         raise Exit(str(e))
     for path, n in written:
-        out.print(f"Wrote {n} row(s) to {path}", markup=False)
+        out.print(f"Wrote {plural(n, 'row')} to {path}", markup=False)
 
 
 store_app = typer.Typer(help="The store of filed forms: what is in it, and making a filed version current.",

@@ -49,9 +49,9 @@ def test_export_drops_hashes_and_coarsens_personal_fields(store, tmp_path, fille
     code, out, err = cli("export", "fap-referral", "-o", tmp_path / "fap.csv", "--db", store, "--config",
                          config_file)
     assert (code, err) == (0, "")
-    assert out.splitlines()[:3] == [f"Wrote 2 row(s) to {tmp_path / 'fap.csv'}",
-                                    f"Wrote 2 row(s) to {tmp_path / 'fap.parents_carers.csv'}",
-                                    f"Wrote 4 row(s) to {tmp_path / 'fap.previous_schools.csv'}"]
+    assert out.splitlines()[:3] == [f"Wrote 2 rows to {tmp_path / 'fap.csv'}",
+                                    f"Wrote 2 rows to {tmp_path / 'fap.parents_carers.csv'}",
+                                    f"Wrote 4 rows to {tmp_path / 'fap.previous_schools.csv'}"]
     rows = _rows(tmp_path / "fap.csv")
     form = get_form("fap-referral")
     kept = [f.id for f in form.fields if f.leaves != "drop"]

@@ -175,10 +175,10 @@ def test_annotated_copy_of_a_form_openpyxl_cannot_open_says_why(alone, cli, tmp_
     notes = [line for line in out.splitlines() if line.startswith("note ")]
     copy = tmp_path / "checked" / "control-bytes-in-name.checked.xlsx"
     assert notes == [
-        f"note {copy}: 1 invisible control character(s) that a workbook cannot hold were left out of this copy.",
+        f"note {copy}: 1 invisible control character that a workbook cannot hold was left out of this copy.",
         f"note {alone['bad-iso-date']}: no annotated copy was made: the workbook holds something the copy cannot "
         "be written with (an impossible value in a cell). Its problems are in the list above and in the JSON; ask "
         "the sender to fix them in the form."]
     assert "1 annotated copy written to" in out
     assert load_workbook(copy)["Checks"]["A1"].value.endswith(
-        "Note: 1 invisible control character(s) that a workbook cannot hold were left out of this copy.")
+        "Note: 1 invisible control character that a workbook cannot hold was left out of this copy.")

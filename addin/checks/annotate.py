@@ -76,8 +76,8 @@ def _open_for_copy(path: Path, keep_vba: bool):
             cleaned, removed = _without_control_bytes(data)
             if removed:
                 return (load_workbook(io.BytesIO(cleaned), keep_vba=keep_vba, keep_links=True),
-                        f"{removed} invisible control character(s) that a workbook cannot hold were left out of "
-                        "this copy.")
+                        f"{plural(removed, 'invisible control character')} that a workbook cannot hold "
+                        f"{'was' if removed == 1 else 'were'} left out of this copy.")
         except Exception:
             pass
     raise AnnotateError(f"{path}: no annotated copy was made: the workbook holds something the copy cannot be "
