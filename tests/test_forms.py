@@ -99,14 +99,16 @@ def test_every_field_has_a_defined_name_on_its_input_cell(form_id, config, tmp_p
         assert wb.defined_names[f.id].attr_text == f"'{sheet}'!${column}${row}"
         cell = wb[sheet][layout.cells[f.id]]
         assert cell.protection.locked is False
-    tables = wb[form.sheet].tables
+    tables = {name: (ws, ws.tables[name]) for ws in wb.worksheets for name in ws.tables}
     assert sorted(tables) == sorted(t.id for t in form.tables)
     for t in form.tables:
         header_row, first_col = layout.tables[t.id]
-        headers = [wb[form.sheet].cell(row=header_row, column=first_col + j).value for j in range(len(t.columns))]
+        ws, table = tables[t.id]
+        assert ws.title == layout.sheets[t.id]  # a stage of a form may sit on a sheet of its own
+        headers = [ws.cell(row=header_row, column=first_col + j).value for j in range(len(t.columns))]
         assert headers == [c.label + (" *" if c.required else "") for c in t.columns]
-        assert [c.name for c in tables[t.id].tableColumns] == headers
-        presets = [tuple(wb[form.sheet].cell(row=header_row + 1 + k, column=first_col + j).value
+        assert [c.name for c in table.tableColumns] == headers
+        presets = [tuple(ws.cell(row=header_row + 1 + k, column=first_col + j).value
                          for j in range(len(t.fixed(k)))) for k in range(len(t.preset))]
         assert presets == [t.fixed(k) for k in range(len(t.preset))]
 

@@ -23,7 +23,9 @@ class Rule:
     `check(df)` returns a boolean Series, True where a row passes. `message(row)` returns the
     text after the field's label and cell. `field` names the cell the problem is on; `also` the
     other fields it involves, whose cells are marked too; `table` says the rule runs on a
-    repeating table's rows instead of the form's fields (and `field`, `also` are its columns).
+    repeating table's rows instead of the form's fields (and `field`, `also` are its columns);
+    `sees` names what such a rule reads of its row's form besides the row: another table's rows (as
+    `_<table>_rows`, typed; None when that table could not be read) or a field's value (as `_<field>`).
     """
 
     code: str
@@ -34,6 +36,7 @@ class Rule:
     check: Callable | None = None
     message: Callable | None = None
     also: tuple[str, ...] = ()
+    sees: tuple[str, ...] = ()
 
 
 # Generic rules, by code suffix. The form's code is the prefix: FAP-007, PGI-007.
@@ -224,9 +227,9 @@ def rowwise(fn):
     return check
 
 
-def query(code, title, field, check, message, table=None, also=()) -> Rule:
-    return Rule(code, QUERY, title, field, table, check, message, tuple(also))
+def query(code, title, field, check, message, table=None, also=(), sees=()) -> Rule:
+    return Rule(code, QUERY, title, field, table, check, message, tuple(also), tuple(sees))
 
 
-def error(code, title, field, check, message, table=None, also=()) -> Rule:
-    return Rule(code, ERROR, title, field, table, check, message, tuple(also))
+def error(code, title, field, check, message, table=None, also=(), sees=()) -> Rule:
+    return Rule(code, ERROR, title, field, table, check, message, tuple(also), tuple(sees))

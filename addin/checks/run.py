@@ -267,6 +267,7 @@ def validate_batch(results: list[FileResult], config: Config) -> None:
     own = [r for r in rules if r.table is None]
     schema = build_schema(form.id, form.code, form.fields, own)
     _collect(form, schema, frame, results, own, value_checks, table=None)
+    tables, labels = {t.id for t in form.tables}, {f.id for f in form.fields}
     for t in form.tables:
         rows, owners = [], []
         for i, r in enumerate(results):
@@ -278,8 +279,24 @@ def validate_batch(results: list[FileResult], config: Config) -> None:
         tframe = pd.DataFrame(rows, columns=["_row"] + [c.id for c in t.columns], dtype=object)
         tframe = _blanks_as_none(tframe)
         trules = [r for r in rules if r.table == t.id]
+        for rule in trules:
+            unknown = [s for s in rule.sees if s not in tables and s not in labels]
+            if unknown:  # a misspelt name in the rule: stop rather than let it see a blank
+                from addin.checks.problems import RuleError
+
+                raise RuleError(rule.code, "unknown field", unknown[0])
+        for seen in dict.fromkeys(s for r in trules for s in r.sees):  # what the rules read of each row's form
+            tframe[f"_{seen}_rows" if seen in tables else f"_{seen}"] = pd.Series(
+                [_seen(results[i], seen, tables) for i, _ in owners], index=tframe.index, dtype=object)
         tschema = build_schema(f"{form.id}.{t.id}", form.code, list(t.columns), trules)
         _collect(form, tschema, tframe, results, trules, value_checks, table=(t, owners))
+
+
+def _seen(res: FileResult, name: str, tables: set):
+    """Another table's typed rows (None when it could not be read), or a field's value, of a row's form."""
+    if name in tables:
+        return res.tables.get(name, []) if name in res.record.table_sheets else None
+    return res.values.get(name)
 
 
 def _blanks_as_none(df):

@@ -59,7 +59,7 @@ class Layout:
 
     cells: dict[str, str] = field(default_factory=dict)          # field id -> "C9"
     tables: dict[str, tuple[int, int]] = field(default_factory=dict)  # table id -> (header row, first col)
-    sheets: dict[str, str] = field(default_factory=dict)         # field id -> its sheet, when not the form's
+    sheets: dict[str, str] = field(default_factory=dict)         # field or table id -> its sheet
 
 
 def column_header(c: Field) -> str:
@@ -90,43 +90,99 @@ def build(form: Form, config: Config) -> tuple[Workbook, Layout]:
     ws["B4"] = "Cells marked * are required."
     ws["B4"].font = _font(italic=True, color="595959")
     row = 6
+    sheets: dict[str, list] = {}  # a sheet of its own laid out as the form's: [sheet, next row]
+    # A sheet of its own holding a table (a stage of a form, several sections) is laid out as the form's sheet;
+    # one holding grids and fields only as a page (a meeting's contextual table).
+    staged = {s.sheet for s in form.sections if s.sheet and _holds_table(s)}
     for section in form.sections:
-        if section.sheet:
+        if section.sheet and section.sheet not in staged:
             _write_sheet_section(wb, form, section, config, list_refs, layout)
             continue
-        for col in "BCD":
-            ws[f"{col}{row}"].fill = _SECTION_FILL
-        ws[f"B{row}"] = section.title
-        ws[f"B{row}"].font = _font(bold=True, color="FFFFFF", size=12)
-        ws.row_dimensions[row].height = 18
-        row += 1
-        for item in section.items:
-            if isinstance(item, Heading):
-                ws[f"B{row}"] = item.text
-                ws[f"B{row}"].alignment = _WRAP
-                if item.note:
-                    ws[f"B{row}"].font = _font(italic=True, color="595959")
-                    ws.merge_cells(f"B{row}:D{row}")
-                    _fit_row(ws, row, (item.text, across, 11))
-                else:  # B:C, as a table's help note may sit in D of this row
-                    ws[f"B{row}"].font = _font(bold=True, color="1F3864")
-                    ws.merge_cells(f"B{row}:C{row}")
-                    _fit_row(ws, row, (item.text, _WIDTHS["B"] + _WIDTHS["C"], 11))
-                row += 1
-            elif isinstance(item, Field):
-                _write_field(ws, wb, item, row, config, list_refs, layout)
-                row += 1
-            else:
-                row = _write_table(ws, item, row, config, list_refs, layout) + 1
-        row += 1
+        if section.sheet:  # a stage of a form, tables and all, on a sheet of its own laid out as the form's sheet
+            if section.sheet not in sheets:
+                sheets[section.sheet] = [_form_sheet(wb, form, section.sheet, config), 4]
+            at = sheets[section.sheet]
+            at[1] = _write_section(at[0], wb, section, at[1], config, list_refs, layout)
+            continue
+        row = _write_section(ws, wb, section, row, config, list_refs, layout)
 
     # A4, as in England; landscape when a table runs past column D, else the print is too small to read.
     # An A3 form (a meeting table) is landscape throughout.
-    wide = form.paper == "A3" or any(len(t.columns) > 3 for t in form.tables)
-    _finish(ws, form.paper, "landscape" if wide else "portrait", pages_down=0)
+    for sheet in [ws] + [at[0] for at in sheets.values()]:
+        tables = [t for s in form.sections if (s.sheet or form.sheet) == sheet.title for t in s.items
+                  if isinstance(t, Table)]
+        _widen(sheet, tables)
+        wide = form.paper == "A3" or any(len(t.columns) > 3 for t in tables)
+        _finish(sheet, form.paper, "landscape" if wide else "portrait", pages_down=0)
     _package_additions(wb, form, layout, config)
     _write_marker(wb, form)
     return wb, layout
+
+
+def _holds_table(section: Section) -> bool:
+    return any(isinstance(i, Table) for i in section.items)
+
+
+# Widths of table columns beyond H (the form's own columns B-H have _WIDTHS), by the column's type.
+_TYPE_WIDTHS = {"tick": 11, "yesno": 11, "integer": 10, "number": 10, "percent": 10, "date": 12, "choice": 24,
+                "longtext": 40}
+
+
+def _widen(ws, tables) -> None:
+    """Columns past H that a wide table reaches, as wide as their widest column's type needs."""
+    for t in tables:
+        for j, c in enumerate(t.columns):
+            letter = get_column_letter(2 + j)
+            if letter not in _WIDTHS:
+                now = ws.column_dimensions[letter].width if letter in ws.column_dimensions else 0
+                ws.column_dimensions[letter].width = max(now or 0, _TYPE_WIDTHS.get(c.type, 18))
+
+
+def _form_sheet(wb, form: Form, title: str, config):
+    """A further sheet laid out as the form's own: its columns, its title, whose form it is."""
+    ws = wb.create_sheet(title, index=len([n for n in wb.sheetnames if n != LISTS_SHEET]))
+    for col, width in _WIDTHS.items():
+        ws.column_dimensions[col].width = width
+    ws["B1"] = f"{form.title}: {title}"
+    ws["B1"].font = _font(bold=True, size=14, color="1F3864")
+    ws.row_dimensions[1].height = 21
+    ws["B2"] = f"{config.authority} · SafeContext form {form.id} version {form.version}"
+    ws["B2"].font = _font(italic=True, color="595959")
+    return ws
+
+
+def _write_section(ws, wb, section: Section, row: int, config, list_refs, layout: Layout) -> int:
+    """A section's title bar and items from `row` on a sheet laid out as the form's; the next free row."""
+    across = _WIDTHS["B"] + _WIDTHS["C"] + _WIDTHS["D"]
+    for col in "BCD":
+        ws[f"{col}{row}"].fill = _SECTION_FILL
+    ws[f"B{row}"] = section.title
+    ws[f"B{row}"].font = _font(bold=True, color="FFFFFF", size=12)
+    ws.row_dimensions[row].height = 18
+    row += 1
+    for item in section.items:
+        if isinstance(item, Heading):
+            ws[f"B{row}"] = item.text
+            ws[f"B{row}"].alignment = _WRAP
+            if item.note:
+                ws[f"B{row}"].font = _font(italic=True, color="595959")
+                ws.merge_cells(f"B{row}:D{row}")
+                _fit_row(ws, row, (item.text, across, 11))
+            else:  # B:C, as a table's help note may sit in D of this row
+                ws[f"B{row}"].font = _font(bold=True, color="1F3864")
+                ws.merge_cells(f"B{row}:C{row}")
+                _fit_row(ws, row, (item.text, _WIDTHS["B"] + _WIDTHS["C"], 11))
+            row += 1
+        elif isinstance(item, Field):
+            _write_field(ws, wb, item, row, config, list_refs, layout)
+            row += 1
+        elif isinstance(item, Grid):  # its columns in C, D, ...: as narrow as the form's narrowest used
+            width = min(_WIDTHS[get_column_letter(3 + j)] for j in range(len(item.columns)))
+            row = _write_grid(ws, wb, item, row, width, config, list_refs, layout,
+                              row_height=20 if item.type in ("tick", "yesno") else 48) + 1
+        else:
+            row = _write_table(ws, item, row, config, list_refs, layout) + 1
+    return row + 1
 
 
 def _package_additions(wb, form: Form, layout: Layout, config) -> None:
@@ -162,8 +218,6 @@ _GRID_ROW_HEIGHT, _GRID_FIELD_HEIGHT = 122, 80
 def _write_sheet_section(wb, form: Form, section: Section, config, list_refs, layout: Layout) -> None:
     """A section on its own sheet, laid out as on paper: headings and notes across the page, a grid as a
     matrix (row labels down the left, column headings across the top), a field as a box across the grid."""
-    if any(isinstance(i, Table) for i in section.items):
-        raise ValueError(f"{form.id}: a table cannot sit on the sheet of its own '{section.sheet}'")
     ws = wb.create_sheet(section.sheet, index=wb.sheetnames.index(form.sheet) + 1)
     ncols = max([len(i.columns) for i in section.items if isinstance(i, Grid)] or [1])
     width = max(12, _GRID_ACROSS // ncols)
@@ -208,7 +262,8 @@ def _write_sheet_section(wb, form: Form, section: Section, config, list_refs, la
     _finish(ws, form.paper, "landscape", pages_down=1)
 
 
-def _write_grid(ws, wb, g: Grid, row: int, width: int, config, list_refs, layout: Layout) -> int:
+def _write_grid(ws, wb, g: Grid, row: int, width: int, config, list_refs, layout: Layout,
+                row_height: float = _GRID_ROW_HEIGHT) -> int:
     """The grid's heading row and one row per grid row, from `row`; returns the last row used."""
     for j, (_, label, _) in enumerate(g.columns):
         h = ws.cell(row=row, column=3 + j, value=label)
@@ -227,7 +282,7 @@ def _write_grid(ws, wb, g: Grid, row: int, width: int, config, list_refs, layout
         head.border = _BOX
         for j, f in enumerate(g.fields[(i - 1) * len(g.columns):i * len(g.columns)]):
             _place(ws, wb, f, r, 3 + j, config, list_refs, layout)
-        ws.row_dimensions[r].height = _GRID_ROW_HEIGHT
+        ws.row_dimensions[r].height = max(row_height, ws.row_dimensions[r].height or 0)
     return row + len(g.rows)
 
 
@@ -264,6 +319,7 @@ def _write_field(ws, wb, f: Field, row: int, config, list_refs, layout: Layout) 
     _validate(ws, f, ref, config, list_refs)
     wb.defined_names[f.id] = DefinedName(f.id, attr_text=f"{quote_sheetname(ws.title)}!${get_column_letter(3)}${row}")
     layout.cells[f.id] = ref
+    layout.sheets[f.id] = ws.title
 
 
 def _write_table(ws, t: Table, row: int, config, list_refs, layout: Layout) -> int:
@@ -302,6 +358,7 @@ def _write_table(ws, t: Table, row: int, config, list_refs, layout: Layout) -> i
         note = ws.cell(row=row - 1, column=4, value=t.help)
         note.font = _font(italic=True, size=9, color="595959")
     layout.tables[t.id] = (row, first_col)
+    layout.sheets[t.id] = ws.title
     return last
 
 

@@ -32,14 +32,18 @@ class Filler:
 
     def _cell(self, fid: str):
         """A field's input cell (on its own sheet, for a section laid out on a sheet of its own)."""
-        sheet = self.layout.sheets.get(fid)
-        return (self.wb[sheet] if sheet else self.ws)[self.layout.cells[fid]]
+        return self._sheet(fid)[self.layout.cells[fid]]
 
     def _table_cells(self, tid: str):
         table = self.form[tid]
         header_row, first_col = self.layout.tables[tid]
         capacity = max(table.rows, len(table.preset))
         return table, header_row, first_col, capacity
+
+    def _sheet(self, item_id: str):
+        """The sheet a field or table is on (a stage of a form may have a sheet of its own)."""
+        sheet = self.layout.sheets.get(item_id)
+        return self.wb[sheet] if sheet else self.ws
 
     def reset(self) -> None:
         for fid, fmt in self._formats.items():
@@ -50,7 +54,7 @@ class Filler:
             for i in range(capacity):
                 for j in range(len(table.columns)):
                     preset = table.fixed(i)[j] if j < len(table.fixed(i)) else None
-                    self.ws.cell(row=header_row + 1 + i, column=first_col + j).value = preset
+                    self._sheet(tid).cell(row=header_row + 1 + i, column=first_col + j).value = preset
 
     def fill(self, values: dict | None = None, tables: dict | None = None):
         """Values as given (so tests can type what people type: "Y", "3/9/2015", "95%")."""
@@ -64,7 +68,7 @@ class Filler:
             for i, row in enumerate(rows):
                 for j, col in enumerate(table.columns):
                     if col.id in row:
-                        _put(self.ws.cell(row=header_row + 1 + i, column=first_col + j), row[col.id])
+                        _put(self._sheet(tid).cell(row=header_row + 1 + i, column=first_col + j), row[col.id])
         return self.wb
 
     def save(self, path: str | Path, values: dict | None = None, tables: dict | None = None) -> Path:
