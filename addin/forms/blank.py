@@ -129,13 +129,25 @@ _TYPE_WIDTHS = {"tick": 11, "yesno": 11, "integer": 10, "number": 10, "percent":
 
 
 def _widen(ws, tables) -> None:
-    """Columns past H that a wide table reaches, as wide as their widest column's type needs."""
+    """Columns from E (fields use B-D) on a sheet whose tables run past H, as wide as the widest column's type
+    there needs; a sheet whose tables end by H keeps the form's widths."""
+    if not any(len(t.columns) > len(_WIDTHS) - 1 for t in tables):
+        return
+    widths: dict[str, int] = {}
     for t in tables:
         for j, c in enumerate(t.columns):
             letter = get_column_letter(2 + j)
-            if letter not in _WIDTHS:
-                now = ws.column_dimensions[letter].width if letter in ws.column_dimensions else 0
-                ws.column_dimensions[letter].width = max(now or 0, _TYPE_WIDTHS.get(c.type, 18))
+            if letter not in "ABCD":
+                widths[letter] = max(widths.get(letter, 0), _TYPE_WIDTHS.get(c.type, 18))
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+
+
+def _table_width(letter: str, c: Field, wide: bool) -> float:
+    """The width a table column's heading wraps in (as _widen will set it)."""
+    if wide and letter not in "ABCD" or letter not in _WIDTHS:
+        return _TYPE_WIDTHS.get(c.type, 18)
+    return _WIDTHS[letter]
 
 
 def _form_sheet(wb, form: Form, title: str, config):
@@ -330,7 +342,8 @@ def _write_table(ws, t: Table, row: int, config, list_refs, layout: Layout) -> i
         h = ws.cell(row=row, column=first_col + j, value=column_header(c))
         h.font = _font(bold=True)
         h.alignment = _WRAP
-    _fit_row(ws, row, *((column_header(c), _WIDTHS.get(get_column_letter(first_col + j), 9), 11)
+    wide = len(t.columns) > len(_WIDTHS) - 1  # not exact for a narrower table on a sheet with a wide one: generous
+    _fit_row(ws, row, *((column_header(c), _table_width(get_column_letter(first_col + j), c, wide), 11)
                         for j, c in enumerate(t.columns)))
     for i in range(nrows):
         for j, c in enumerate(t.columns):

@@ -99,6 +99,9 @@ class Table:
     def __post_init__(self):
         if _CELL_LIKE.match(self.id):
             raise ValueError(f"{self.id}: looks like a cell reference")
+        labels = [c.label for c in self.columns]
+        if len(set(labels)) != len(labels):  # the reader finds columns by heading, and Excel renames a twin
+            raise ValueError(f"{self.id}: two columns are headed {sorted({x for x in labels if labels.count(x) > 1})}")
 
     def column(self, column_id: str) -> Field:
         return next(c for c in self.columns if c.id == column_id)

@@ -17,6 +17,7 @@ PACKAGES = (
     "addin.catalogue.pgi",
     "addin.catalogue.hsb_framework",
     "addin.catalogue.hsb_audit",
+    "addin.catalogue.case_review",
 )
 EXTRA = "SAFECONTEXT_FORMS"
 
