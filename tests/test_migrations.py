@@ -27,6 +27,10 @@ from addin.store.schema import store_metadata, store_tables
 
 FIXTURE = Path(__file__).parent / "fixtures" / "store-0.1.0.sqlite"
 REV0002 = Path(__file__).parent / "fixtures" / "store-rev0002.sqlite"  # as the release at 97b0e10 wrote it
+REV0005 = Path(__file__).parent / "fixtures" / "store-rev0005.sqlite"  # as the release at 4ef4f39 wrote it
+CASE_REVIEW_TABLES = ["case_review_agencies", "case_review_characteristics", "case_review_contexts",
+                      "case_review_engagement", "case_review_interventions", "case_review_missing",
+                      "case_review_outcomes", "case_review_overview", "case_review_records", "case_review_young_people"]
 
 
 def _read_only(path: Path) -> str:
@@ -322,7 +326,7 @@ def test_a_rev0002_sqlite_store_gets_per_form_tables_with_nothing_lost(tmp_path,
     assert list(con.execute("PRAGMA foreign_key_check")) == [] and list(con.execute("PRAGMA integrity_check")) == \
         [("ok",)]
     con.close()
-    assert tables == ["alembic_version", "fap_referral_exclusions", "fap_referral_internal_exclusions",
+    assert tables == ["alembic_version", *CASE_REVIEW_TABLES, "fap_referral_exclusions", "fap_referral_internal_exclusions",
                       "fap_referral_internal_support", "fap_referral_other_agencies", "fap_referral_parents_carers",
                       "fap_referral_previous_schools", "fap_referral_records", "filings", "hsb_audit_actions",
                       "hsb_audit_domain_1", "hsb_audit_domain_2", "hsb_audit_domain_3", "hsb_audit_domain_4",
@@ -350,6 +354,68 @@ def test_a_rev0002_store_on_postgresql_gets_per_form_tables_with_nothing_lost(st
     _upgraded_rev0002_checks(store, before, tmp_path, filler, cfg)
 
 
+# --- upgrading a store written by the release before the case review (revision 0005) ----------------------------
+
+def every_row(url) -> dict[str, list[tuple]]:
+    """Every row of every table of a store (but the revision's), in its own columns, by id (times in UTC)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            md = sa.MetaData()
+            md.reflect(conn)
+            return {name: [tuple(as_utc(v) if isinstance(v, dt.datetime) else v for v in row)
+                           for row in conn.execute(sa.select(t).order_by(*t.primary_key.columns))]
+                    for name, t in md.tables.items() if name != "alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_the_rev0005_fixture_holds_a_row_in_every_table_of_its_release():
+    rows = every_row(_read_only(REV0005))
+    assert revision(_read_only(REV0005)) == "0005"
+    assert [t for t, r in rows.items() if not r] == ["fap_referral_internal_exclusions"] and len(rows) == 22
+    assert len(rows["hsb_audit_actions"]) == 21 and len(rows["pgi_requests"]) == 1
+    assert not any(t.startswith("case_review") for t in rows)
+
+
+def test_a_rev0005_sqlite_store_gets_the_case_review_tables_with_nothing_lost(tmp_path, cfg):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from case_reviews import valid_review_tables, valid_review_values
+    from addin.checks.run import check_files
+    from addin.forms import get_form
+    from addin.forms.fill import Filler
+    from addin.store.query import load_records, load_table_rows
+
+    path = tmp_path / "team-store.sqlite"
+    shutil.copyfile(REV0005, path)
+    url = f"sqlite:///{path}"
+    before = every_row(url)
+    said = []
+    open_store(url, notify=said.append).dispose()
+    (backup,) = tmp_path.glob("team-store.backup-rev0005-*.sqlite")
+    assert said == [f"upgraded the store {url} from schema revision 0005 to {HEAD}; a copy of it as it was is at "
+                    f"{backup}"]
+    after = every_row(url)
+    assert revision(url) == HEAD == "0006"
+    assert {t: after[t] for t in before} == before  # every version, history link, table row, log row and plan
+    assert sorted(set(after) - set(before)) == CASE_REVIEW_TABLES and not any(after[t] for t in CASE_REVIEW_TABLES)
+    assert every_row(_read_only(backup)) == before and revision(_read_only(backup)) == "0005"
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    assert list(con.execute("PRAGMA foreign_key_check")) == [] and list(con.execute("PRAGMA integrity_check")) == \
+        [("ok",)]
+    con.close()
+    # It files a case review as any store files a form, beside what was there.
+    form = Filler(get_form("case-review"), cfg)
+    review = form.save(tmp_path / "review.xlsx", valid_review_values(), valid_review_tables())
+    report = file_batch(url, check_files([review], cfg), cfg)
+    assert [(f.outcome, f.form, f.version) for f in report.filings] == [("filed", "case-review", 1)]
+    assert list(load_records(url, form="case-review")["review_reference"]) == ["HA"]
+    assert sorted(load_table_rows(url, "young_people", form="case-review")["code"]) == ["HA01", "HA02", "HA03"]
+    assert {t: every_row(url)[t] for t in before if t != "filings"} == {t: before[t] for t in before if t != "filings"}
+
+
 # --- the declaration and the migrations agree -----------------------------------------------------------------
 
 def test_the_latest_revision_is_head():
@@ -357,7 +423,8 @@ def test_the_latest_revision_is_head():
 
     script = ScriptDirectory.from_config(alembic_config(None))
     assert script.get_heads() == [HEAD]
-    assert [s.revision for s in reversed(list(script.walk_revisions()))] == ["0001", "0002", "0003", "0004", "0005"]
+    assert [s.revision for s in reversed(list(script.walk_revisions()))] == ["0001", "0002", "0003", "0004", "0005",
+                                                                             "0006"]
 
 
 def schema_differences(url, metadata) -> list:

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from addin.store.db import BUSY_SECONDS, StoreError, display_url, is_sqlite, retrying, write_transaction
 
-HEAD = "0005"          # the latest revision in migrations/versions (tests/test_migrations.py checks)
+HEAD = "0006"          # the latest revision in migrations/versions (tests/test_migrations.py checks)
 BASELINE = "0001"      # the schema of 0.1.0, which had no alembic_version table
 VERSION_TABLE = "alembic_version"
 MIGRATIONS = Path(__file__).with_name("migrations")
