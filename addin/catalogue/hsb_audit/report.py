@@ -8,7 +8,6 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -18,38 +17,9 @@ from addin.catalogue.hsb_audit.declaration import DOMAINS, TEXT, domain_of, scor
 from addin.catalogue.hsb_audit.progress import Progress
 from addin.catalogue.hsb_audit.summary import radar
 from addin.forms.blank import _fit_row, _font
+from addin.reports.sheets import WRAP, heads, number, title
 
-_HEAD = PatternFill("solid", fgColor="D9E1F2")
 _INPUT = PatternFill("solid", fgColor="FFFDE7")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def _heads(ws, row: int, heads, widths=None) -> None:
-    for j, h in enumerate(heads):
-        c = ws.cell(row=row, column=2 + j, value=h)
-        c.font, c.fill, c.alignment = _font(bold=True), _HEAD, Alignment(wrap_text=True, vertical="center")
-    for j, w in enumerate(widths or ()):
-        ws.column_dimensions[get_column_letter(2 + j)].width = w
-    if widths:
-        _fit_row(ws, row, *((str(h), w, 11) for h, w in zip(heads, widths)))
-
-
-def _title(ws, title: str, note: str) -> None:
-    ws.column_dimensions["A"].width = 2
-    ws["B1"] = title
-    ws["B1"].font = _font(bold=True, size=14, color="1F3864")
-    ws["B2"] = note
-    ws["B2"].font = _font(italic=True, color="595959")
-    ws.sheet_view.showGridLines = False
-    ws.page_setup.paperSize, ws.page_setup.orientation = ws.PAPERSIZE_A4, "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def _num(cell, value, fmt="0.00") -> None:
-    cell.value = value
-    cell.number_format = fmt
-    cell.alignment = Alignment(horizontal="center")
 
 
 def write_report(p: Progress, path: Path, authority: str) -> Path:
@@ -67,28 +37,28 @@ def write_report(p: Progress, path: Path, authority: str) -> Path:
 def _progress_sheet(ws, p: Progress, authority: str) -> None:
     ws.title = "Progress"
     rounds = ", ".join(f"{r} ({p.dates[r]:%d/%m/%Y})" for r in p.rounds)
-    _title(ws, "NSPCC HSB framework audit: progress", f"{authority} · the partnership's agreed scores · {rounds}")
+    title(ws, "NSPCC HSB framework audit: progress", f"{authority} · the partnership's agreed scores · {rounds}")
     if p.merged_now:
         ws["B3"] = (f"No agreed audit is filed for {', '.join(p.merged_now)}: its scores are the lowest of the "
                     "agencies' filed audits, worked out for this report ('safecontext audit merge' files them).")
         ws["B3"].font = _font(italic=True, color="C00000")
     head = 5
     changes = [f"{a}→{b}" for a, b in p.changes]
-    _heads(ws, head, ["Domain", *p.rounds, *changes], [18] + [9] * (len(p.rounds) + len(changes)))
+    heads(ws, head, ["Domain", *p.rounds, *changes], [18] + [9] * (len(p.rounds) + len(changes)))
     for i, (n, short, _) in enumerate(DOMAINS):
         r = head + 1 + i
         ws.cell(row=r, column=2, value=f"{n}. {short}")
         for j, rd in enumerate(p.rounds):
-            _num(ws.cell(row=r, column=3 + j), p.means[rd][n])
+            number(ws.cell(row=r, column=3 + j), p.means[rd][n])
         for j, (a, b) in enumerate(p.changes):
-            _num(ws.cell(row=r, column=3 + len(p.rounds) + j), p.change(a, b)[n], "+0.00;-0.00;0.00")
+            number(ws.cell(row=r, column=3 + len(p.rounds) + j), p.change(a, b)[n], "+0.00;-0.00;0.00")
     total = head + 1 + len(DOMAINS)
     ws.cell(row=total, column=2, value="All statements").font = _font(bold=True)
     for j, rd in enumerate(p.rounds):
-        _num(ws.cell(row=total, column=3 + j), p.overall(rd))
+        number(ws.cell(row=total, column=3 + j), p.overall(rd))
     for j, (a, b) in enumerate(p.changes):
         x, y = p.overall(a), p.overall(b)
-        _num(ws.cell(row=total, column=3 + len(p.rounds) + j), None if x is None or y is None else y - x,
+        number(ws.cell(row=total, column=3 + len(p.rounds) + j), None if x is None or y is None else y - x,
              "+0.00;-0.00;0.00")
     ws.cell(row=total + 2, column=2, value=(
         "Means of the scored statements (0-4): domains 3 and 5 have 8 statements, the others 10, so sums would not "
@@ -116,10 +86,10 @@ def _statements_sheet(ws, p: Progress) -> None:
     latest = p.latest
     agencies = sorted(p.agencies.get(latest, {}))
     since = f"Change: {p.changes[-1][0]} to {p.changes[-1][1]}. " if p.changes else ""
-    _title(ws, "Every statement's agreed score by round", f"{since}Agencies' scores and spread: round {latest}.")
-    heads = ["Statement", "Domain", *p.rounds, "Change", "Fell", "Focus area", *agencies, "Lowest", "Highest",
+    title(ws, "Every statement's agreed score by round", f"{since}Agencies' scores and spread: round {latest}.")
+    headings = ["Statement", "Domain", *p.rounds, "Change", "Fell", "Focus area", *agencies, "Lowest", "Highest",
              "Spread"]
-    _heads(ws, 4, heads, [10, 8] + [7] * (len(p.rounds) + 3) + [16] * len(agencies) + [8, 8, 8])
+    heads(ws, 4, headings, [10, 8] + [7] * (len(p.rounds) + 3) + [16] * len(agencies) + [8, 8, 8])
     focus = set(p.focus)
     fell = {(f.statement, f.after_round) for f in p.falls}
     for i, k in enumerate(scored()):
@@ -142,8 +112,8 @@ def _statements_sheet(ws, p: Progress) -> None:
 
 
 def _falls_sheet(ws, p: Progress) -> None:
-    _title(ws, "Statements whose agreed score fell", "Between each round and the next.")
-    _heads(ws, 4, ["Statement", "Domain", "From round", "To round", "Score before", "Score after", "Change"],
+    title(ws, "Statements whose agreed score fell", "Between each round and the next.")
+    heads(ws, 4, ["Statement", "Domain", "From round", "To round", "Score before", "Score after", "Change"],
            [10, 8, 10, 10, 10, 10, 10])
     for i, f in enumerate(p.falls):
         for j, v in enumerate((f.statement, domain_of(f.statement), f.before_round, f.after_round, f.before, f.after,
@@ -154,29 +124,29 @@ def _falls_sheet(ws, p: Progress) -> None:
 
 
 def _focus_sheet(ws, p: Progress) -> None:
-    _title(ws, f"Focus areas after round {p.latest}",
+    title(ws, f"Focus areas after round {p.latest}",
            "The lowest-scoring statements: those scored 0 or 1 (very little evidence or less), else those with the "
            "round's lowest score. They start the action plan.")
-    _heads(ws, 4, ["Statement", "Domain", "Statement text", f"Score {p.latest}", "Agencies' lowest", "Highest"],
+    heads(ws, 4, ["Statement", "Domain", "Statement text", f"Score {p.latest}", "Agencies' lowest", "Highest"],
            [10, 8, 90, 10, 10, 10])
     for i, k in enumerate(p.focus):
         lo_hi = p.spread(p.latest, k) or (None, None)
         for j, v in enumerate((k, domain_of(k), TEXT[k], p.scores[p.latest][k], *lo_hi)):
             c = ws.cell(row=5 + i, column=2 + j, value=v)
-            c.alignment = _WRAP if j == 2 else Alignment(horizontal="center" if j else "left", vertical="top")
+            c.alignment = WRAP if j == 2 else Alignment(horizontal="center" if j else "left", vertical="top")
         _fit_row(ws, 5 + i, (TEXT[k], 90, 11))
 
 
 def _plan_sheet(wb, p: Progress) -> None:
     ws = wb.create_sheet(PLAN_SHEET)
-    _title(ws, f"Action plan after round {p.latest}",
+    title(ws, f"Action plan after round {p.latest}",
            "Fill in an action, its owner (a role or agency, never a person's name), due date and status for each "
            "focus area; then file it: safecontext audit actions THIS-FILE.xlsx. The next report carries it.")
     ws["B3"] = "Round:"
     ws["C3"] = p.latest
     wb.defined_names[PLAN_ROUND] = DefinedName(PLAN_ROUND, attr_text=f"'{PLAN_SHEET}'!$C$3")
     head = 5
-    _heads(ws, head, PLAN_HEADERS, [10, 60, 9, 50, 24, 12, 14, 10])
+    heads(ws, head, PLAN_HEADERS, [10, 60, 9, 50, 24, 12, 14, 10])
     rows = p.actions or [{"statement": None}]
     for i, a in enumerate(rows):
         r = head + 1 + i
@@ -185,7 +155,7 @@ def _plan_sheet(wb, p: Progress) -> None:
                   a.get("due_date"), a.get("status"), a.get("round"))
         for j, v in enumerate(values):
             c = ws.cell(row=r, column=2 + j, value=v)
-            c.alignment = _WRAP
+            c.alignment = WRAP
             if 3 <= j <= 6:
                 c.fill = _INPUT
             if j == 5:
