@@ -374,6 +374,11 @@ def run_demo(folder: Path, seed: int, out, err, today: dt.date | None = None) ->
     out.print(f"NSPCC HSB audit: {len(audit.agencies)} agencies' audits of {audit.rounds} rounds, agreed at the lower "
               f"score ({audit.disagreements} disagreements of 2 points or more), with two action plans.", markup=False)
     audit_briefing = make_audit_briefing(folder / "hsb-audit-briefing.docx", config, db=str(store), today=today)
+    from addin.catalogue.case_review.demo import write_case_review_demo
+
+    reviews = write_case_review_demo(folder, config, store, today=today)
+    out.print(f"Contextual case reviews: {reviews.filed} fictional reviews filed (one refused first for a name typed "
+              "in place of a code, then corrected), and their cross-case summary.", markup=False)
     out.print(f"Annotated copies of {latest} forms with problems: {checked}\n"
               f"Every problem as JSON: {report_file}\n"
               f"Store: {store}\n"
@@ -387,7 +392,9 @@ def run_demo(folder: Path, seed: int, out, err, today: dt.date | None = None) ->
               f"HSB cohort profile (publishable, and its JSON): {profile_public}\n"
               f"HSB briefing for the board: {hsb_briefing}\n"
               f"HSB audit progress report: {audit.report}\n"
-              f"HSB audit briefing for the board: {audit_briefing}")
+              f"HSB audit briefing for the board: {audit_briefing}\n"
+              f"Case review summary (internal, exact counts): {reviews.internal}\n"
+              f"Case review summary (publishable): {reviews.publishable}")
 
 
 def _pgi_returns(folder: Path, config: Config, loop: PgiDemo, results, store: Path, out) -> Path:

@@ -353,3 +353,35 @@ def _text_of(path) -> str:
     with zipfile.ZipFile(path) as z:
         return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()
                          if not n.startswith(("word/media/", "xl/media/")))
+
+
+def test_the_demo_files_six_case_reviews_and_summarises_them_with_no_code_or_free_text_published(demo):
+    from addin.intake.reader import read_form
+    from addin.store import load_filings, load_records
+
+    folder, proc, _ = demo
+    lines = proc.stdout.splitlines()
+    assert ("Contextual case reviews: 6 fictional reviews filed (one refused first for a name typed in place of a "
+            "code, then corrected), and their cross-case summary.") in lines
+    assert f"Case review summary (internal, exact counts): {folder / 'case-review-summary-internal.xlsx'}" in lines
+    assert f"Case review summary (publishable): {folder / 'case-review-summary-publishable.xlsx'}" in lines
+    store = str(folder / "demo-store.sqlite")
+    reviews = load_records(store, form="case-review")
+    assert sorted(reviews["review_reference"]) == ["HA", "HB", "HC", "HD", "HE", "HF"]
+    log = load_filings(store)
+    log = log[log["form"] == "case-review"]
+    assert sorted(log["outcome"]) == ["filed"] * 6 + ["refused"]
+    assert log[log["outcome"] == "refused"]["detail"].iloc[0].startswith("errors: CCR-020, CCR-024")
+    internal = load_workbook(folder / "case-review-summary-internal.xlsx")["Summary"]
+    assert internal["B3"].value.startswith("Reviews filed: 6 · young people featured: ")
+    # The demo's configuration publishes a breakdown only from 20 reviews: six give their number alone.
+    public = load_workbook(folder / "case-review-summary-publishable.xlsx")["Summary"]
+    assert public["B3"].value == "Reviews filed: 6"
+    assert public["B5"].value.startswith("Fewer than 20 reviews are filed, so only their number is published")
+    paths = sorted((folder / "case-reviews").glob("*.xlsx"))
+    codes = {row.raw["code"] for p in paths for row in read_form(p).tables["young_people"]}
+    assert "HA01" in codes and "Jordan" in codes
+    secrets = _personal_values(paths) | codes | {c.removesuffix("01") for c in codes if c.endswith("01")}
+    text = _text_of(folder / "case-review-summary-publishable.xlsx")
+    assert sorted(s for s in secrets if re.search(rf"\b{re.escape(s)}\b", text)) == []
+    assert "Jordan" not in proc.stdout + proc.stderr and "Jordan" not in " ".join(map(str, log["detail"]))
