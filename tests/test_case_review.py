@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from addin.catalogue.case_review.declaration import (AGENCIES, ASPECTS, BEHAVIOU
                                                      ENVIRONMENT_VALUES, OUTCOMES, SAFEGUARDED, TIMING)
 from addin.forms import get_form
 from case_reviews import FORM, valid_review_tables, valid_review_values
-from test_hsb_framework import _uno_python
+from office import offered, uno_python
 from test_matrix import convert_to_pdf, soffice
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "002_cffecc785d99bba4.txt"
@@ -93,28 +92,15 @@ def test_every_choice_and_tick_has_its_drop_down():
     assert _list_of(wb, STAGES[2], "C73") == list(SAFEGUARDED) == ["Yes", "No", "Partial"]
 
 
-@pytest.mark.skipif(soffice() is None or _uno_python() is None,
+@pytest.mark.skipif(soffice() is None or uno_python() is None,
                     reason="LibreOffice and a Python with its uno module are needed")
 def test_libreoffice_offers_the_drop_downs(tmp_path):
-    with socket.socket() as s:
-        s.bind(("localhost", 0))
-        port = s.getsockname()[1]
-    office = subprocess.Popen([soffice(), f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
-                               "--norestore", f"--accept=socket,host=localhost,port={port};urp;"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    offered = {}
-    try:
-        for sheet, cells in ((STAGES[0], ["C17", "E51"]), (STAGES[1], ["C8", "C26"]), (STAGES[2], ["C73", "C30"])):
-            run = subprocess.run([_uno_python(), str(Path(__file__).with_name("lo_validation.py")), str(port),
-                                  str(BLANK), sheet, *cells], capture_output=True, text=True, timeout=240)
-            assert run.returncode == 0, run.stderr
-            offered |= {(sheet, k): v["choices"] for k, v in json.loads(run.stdout).items()}
-    finally:
-        office.terminate()
-        office.wait(timeout=60)
-    assert offered == {(STAGES[0], "C17"): ["Yes", "No"], (STAGES[0], "E51"): ["Yes", "No"],
-                       (STAGES[1], "C8"): list(ENVIRONMENT_VALUES), (STAGES[1], "C26"): list(ENVIRONMENT_VALUES),
-                       (STAGES[2], "C73"): list(SAFEGUARDED), (STAGES[2], "C30"): list(AGENCIES)}
+    found = offered(BLANK, {STAGES[0]: ["C17", "E51"], STAGES[1]: ["C8", "C26"], STAGES[2]: ["C73", "C30"]},
+                    tmp_path / "lo")
+    assert {k: v["choices"] for k, v in found.items()} == {
+        (STAGES[0], "C17"): ["Yes", "No"], (STAGES[0], "E51"): ["Yes", "No"],
+        (STAGES[1], "C8"): list(ENVIRONMENT_VALUES), (STAGES[1], "C26"): list(ENVIRONMENT_VALUES),
+        (STAGES[2], "C73"): list(SAFEGUARDED), (STAGES[2], "C30"): list(AGENCIES)}
 
 
 @pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,

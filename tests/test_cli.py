@@ -97,7 +97,7 @@ def test_rules_real_process(sc):
 
 
 def test_unknown_form(cli):
-    assert cli("rules", "hsb") == (2, "", "safecontext: unknown form 'hsb'. Forms: fap-referral, pgi, hsb-framework, hsb-audit ('safecontext forms' lists them).\n")
+    assert cli("rules", "hsb") == (2, "", "safecontext: unknown form 'hsb'. Forms: fap-referral, pgi, hsb-framework, hsb-audit, case-review ('safecontext forms' lists them).\n")
 
 
 def test_forms_lists_the_registered_forms(cli):
@@ -112,6 +112,8 @@ def test_forms_lists_the_registered_forms(cli):
          "name": "HSB meeting framework", "older_versions": []},
         {"id": "hsb-audit", "title": "NSPCC HSB framework audit", "version": "2019.1", "name": "NSPCC HSB audit",
          "older_versions": []},
+        {"id": "case-review", "title": "Contextual Case Review – Evidence collection document", "version": "2017.1",
+         "name": "Contextual case review", "older_versions": []},
     ]
 
 
@@ -483,7 +485,7 @@ def test_wrong_form(sc, cli, make_form):
 
 def test_unknown_form_option(cli, make_form):
     path = make_form("pgi", valid_pgi_values(), valid_pgi_tables())
-    assert cli("validate", path, "--form", "cse") == (2, "", "safecontext: unknown form 'cse'. Forms: fap-referral, pgi, hsb-framework, hsb-audit ('safecontext forms' lists them).\n")
+    assert cli("validate", path, "--form", "cse") == (2, "", "safecontext: unknown form 'cse'. Forms: fap-referral, pgi, hsb-framework, hsb-audit, case-review ('safecontext forms' lists them).\n")
 
 
 def test_deleted_defined_name_is_an_error_not_unreadable(cli, make_form, tmp_path):

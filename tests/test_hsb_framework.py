@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from addin.catalogue.hsb_framework.declaration import COLUMNS, FORM
 from addin.catalogue.hsb_framework.factors import BY_CONTEXT_AND_TYPE, CONTEXTS, factors
 from addin.forms.blank import build
 from hsb_forms import PERSON_ID, valid_hsb_tables, valid_hsb_values
+from office import offered, uno_python
 from test_matrix import convert_to_pdf, soffice
 from test_store import store  # noqa: F401 (fixture: SQLite and PostgreSQL)
 
@@ -122,37 +122,17 @@ def test_the_factor_drop_down_follows_the_rows_context_and_type_in_the_file(conf
     assert len(named("choices_factors_factor")) == 97  # while the row's context or type is blank
 
 
-def _uno_python() -> str | None:
-    for exe in ("/usr/bin/python3", shutil.which("python3")):
-        if exe and subprocess.run([exe, "-c", "import uno"], capture_output=True).returncode == 0:
-            return exe
-    return None
-
-
-@pytest.mark.skipif(soffice() is None or _uno_python() is None,
+@pytest.mark.skipif(soffice() is None or uno_python() is None,
                     reason="LibreOffice and a Python with its uno module are needed")
 def test_libreoffice_offers_exactly_the_factors_of_the_rows_context_and_type(fillers, tmp_path):
     combos = [key for key, _ in BY_CONTEXT_AND_TYPE]
     rows = [{"context": c, "type": t} for c, t in combos]  # 15 rows, one per context and type; row 16 blank
     path = fillers(ID).save(tmp_path / "m.xlsx", valid_hsb_values(), valid_hsb_tables(factors=rows))
-    with socket.socket() as s:
-        s.bind(("localhost", 0))
-        port = s.getsockname()[1]
-    office = subprocess.Popen([soffice(), f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
-                               "--norestore", f"--accept=socket,host=localhost,port={port};urp;"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        run = subprocess.run([_uno_python(), str(Path(__file__).with_name("lo_validation.py")), str(port), str(path),
-                              "HSB meeting", *[f"D{63 + i}" for i in range(16)]],
-                             capture_output=True, text=True, timeout=240)
-    finally:
-        office.terminate()
-        office.wait(timeout=60)
-    assert run.returncode == 0, run.stderr
-    offered = json.loads(run.stdout)
+    found = offered(path, {"HSB meeting": [f"D{63 + i}" for i in range(16)]}, tmp_path / "lo")
     for i, (context, kind) in enumerate(combos):
-        assert offered[f"D{63 + i}"] == {"type": "LIST", "choices": [*factors(context, kind), "Other"]}, (context, kind)
-    assert len(offered["D78"]["choices"]) == 97  # context and type blank: every factor
+        assert found["HSB meeting", f"D{63 + i}"] == {"type": "LIST", "choices": [*factors(context, kind), "Other"]}, \
+            (context, kind)
+    assert len(found["HSB meeting", "D78"]["choices"]) == 97  # context and type blank: every factor
 
 
 @pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
