@@ -134,7 +134,8 @@ def test_every_command_takes_it_and_a_review_is_identified_by_its_case_code(sc, 
     filler = fillers(FORM)
     first = filler.save(tmp_path / "in" / "review.xlsx", valid_review_values(), valid_review_tables())
     run = sc("validate", first, "--config", config_file)
-    assert run.returncode == 0 and "1 file(s): 1 valid, 0 valid with queries, 0 with errors, 0 unreadable." in run.stdout
+    assert run.returncode == 0
+    assert "1 file(s): 1 valid, 0 valid with queries, 0 with errors, 0 unreadable." in run.stdout
     db = tmp_path / "store.sqlite"
     said = sc("ingest", first, "--db", db, "--config", config_file).stdout
     assert f"Filed 1, unchanged 0, superseded 0, refused 0 into sqlite:///{db}." in said

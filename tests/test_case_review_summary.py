@@ -103,7 +103,8 @@ def test_publishable_numbers_hide_small_counts_and_small_differences(filed, conf
     assert p.tables["contexts"]["Home"] == {"Contexts": 14, "With evidence of risk": 7, "With evidence of safety": 7}
     # Four reviews: their number is hidden, and so every count of reviews.
     exact = load_summary(config, db=str(db))
-    four = {t: {r: {c: min(v, 4) for c, v in cols.items()} for r, cols in rows.items()} for t, rows in exact.tables.items()}
+    four = {t: {r: {c: min(v, 4) for c, v in cols.items()} for r, cols in rows.items()}
+            for t, rows in exact.tables.items()}
     few = publishable(Summary(4, 12, four), threshold=5, minimum=0)
     assert few.reviews == "c" and few.tables["definitions"]["Harmful sexual behaviour"] == {"Reviews": "c"}
     # The configured minimum (20 in the demo configuration) withholds the breakdown of seven reviews.

@@ -326,8 +326,8 @@ def test_a_rev0002_sqlite_store_gets_per_form_tables_with_nothing_lost(tmp_path,
     assert list(con.execute("PRAGMA foreign_key_check")) == [] and list(con.execute("PRAGMA integrity_check")) == \
         [("ok",)]
     con.close()
-    assert tables == ["alembic_version", *CASE_REVIEW_TABLES, "fap_referral_exclusions", "fap_referral_internal_exclusions",
-                      "fap_referral_internal_support", "fap_referral_other_agencies", "fap_referral_parents_carers",
+    assert tables == ["alembic_version", *CASE_REVIEW_TABLES, "fap_referral_exclusions",
+                      "fap_referral_internal_exclusions", "fap_referral_internal_support", "fap_referral_other_agencies", "fap_referral_parents_carers",
                       "fap_referral_previous_schools", "fap_referral_records", "filings", "hsb_audit_actions",
                       "hsb_audit_domain_1", "hsb_audit_domain_2", "hsb_audit_domain_3", "hsb_audit_domain_4",
                       "hsb_audit_domain_5", "hsb_audit_records", "hsb_framework_challenges",

@@ -32,7 +32,8 @@ def _review(rng: random.Random, case: str, on: dt.date) -> tuple[dict, dict]:
     codes = [f"{case}{i:02d}" for i in range(1, rng.randint(2, 5) + 1)]
     year = on.year - rng.randint(1, 3)
     values = {"review_reference": case, "review_date": on, "author": "Partnership analyst",
-              "incident_account": rng.choice(ACCOUNTS), "incident_year": year, "response_year": year + rng.randint(0, 1),
+              "incident_account": rng.choice(ACCOUNTS), "incident_year": year,
+              "response_year": year + rng.randint(0, 1),
               "identified_by": rng.choice(("School (DSL)", "Police", "Children's social care"))}
     for k, _ in rng.sample(DEFINITIONS, rng.randint(1, 2)):
         values[f"definition_{k}"] = True
