@@ -135,7 +135,7 @@ def test_every_command_takes_it_and_a_review_is_identified_by_its_case_code(sc, 
     first = filler.save(tmp_path / "in" / "review.xlsx", valid_review_values(), valid_review_tables())
     run = sc("validate", first, "--config", config_file)
     assert run.returncode == 0
-    assert "1 file(s): 1 valid, 0 valid with queries, 0 with errors, 0 unreadable." in run.stdout
+    assert "1 file: 1 valid, 0 valid with queries, 0 with errors, 0 unreadable." in run.stdout
     db = tmp_path / "store.sqlite"
     said = sc("ingest", first, "--db", db, "--config", config_file).stdout
     assert f"Filed 1, unchanged 0, superseded 0, refused 0 into sqlite:///{db}." in said
@@ -148,7 +148,7 @@ def test_every_command_takes_it_and_a_review_is_identified_by_its_case_code(sc, 
     said = sc("ingest", corrected, "--db", db, "--config", config_file).stdout
     assert f"Filed 0, unchanged 0, superseded 1, refused 0 into sqlite:///{db}." in said
     status = sc("store", "status", "--db", db).stdout
-    assert "Contextual case review: 1 current review(s), 2 version(s) in all." in status
+    assert "Contextual case review: 1 current review, 2 versions in all." in status
     assert re.search(r"│ 2026-autumn\s+│ 1\s+│ 2\s+│", status)
     # The log and the status hold no free text of the review.
     free = [v for f in get_form(FORM).fields if f.personal and isinstance(v := valid_review_values().get(f.id), str)]

@@ -125,10 +125,10 @@ def test_the_command_writes_both_workbooks_and_the_publishable_one_holds_no_code
     internal, public = tmp_path / "internal.xlsx", tmp_path / "public.xlsx"
     run = sc("case-review", "summary", "-o", internal, "--db", db, "--config", config)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == f"Wrote the summary of 7 filed case review(s) (internal, exact counts) to {internal}."
+    assert run.stdout.strip() == f"Wrote the summary of 7 filed case reviews (internal, exact counts) to {internal}."
     run = sc("case-review", "summary", "-o", public, "--publishable", "--json", tmp_path / "public.json", "--db", db,
              "--config", config)
-    assert run.stdout.strip() == (f"Wrote the summary of 7 filed case review(s) (publishable, small numbers "
+    assert run.stdout.strip() == (f"Wrote the summary of 7 filed case reviews (publishable, small numbers "
                                   f"suppressed) to {public}.")
     ws = load_workbook(internal)["Summary"]
     assert ws["B1"].value == "Contextual case reviews: cross-case summary"

@@ -47,9 +47,10 @@ def _outcome(number: int, key: str, label: str) -> Case:
 
 
 def _count(number: int, field: str, label: str, n: int, value: str, codes: str) -> Case:
-    return Case([(f"CCR-{number:03d} {label} ({{{field}}}): is {n}, but the Stage 2 tables use "
-                  f"{codes.count(',') + 1} {value} context code(s) ({codes}); check the number, or the codes", Q,
-                  field)], values={field: n})
+    used = codes.count(",") + 1
+    return Case([(f"CCR-{number:03d} {label} ({{{field}}}): is {n}, but the Stage 2 tables use {used} {value} context "
+                  f"code{'s' if used > 1 else ''} ({codes}); check the number, or the codes", Q, field)],
+                values={field: n})
 
 
 CASES: dict[str, Case] = {

@@ -11,6 +11,7 @@ import re
 from addin.catalogue.case_review.declaration import (CONTEXT_INTERVENTIONS, CONTEXT_ROWS, ENVIRONMENTS,
                                                      OUTCOME_CONTEXT_ROWS,
                                                      OUTCOME_CONTEXTS, OUTCOME_GRID, OUTCOMES, PREFIX, ROLES)
+from addin.text import plural
 from addin.validators.common import blank, error, query, rowwise
 
 # A code has letters and digits only and at least one digit (HA01; the App G scheme's 6B1): a name has none.
@@ -138,7 +139,7 @@ def _summary_count(field: str, value: str, prefix: str):
 
     def msg(r, at) -> str:
         codes = sorted(used(r))
-        return (f"is {int(r[field])}, but the Stage 2 tables use {len(codes)} {value.lower()} context code(s) "
+        return (f"is {int(r[field])}, but the Stage 2 tables use {plural(len(codes), value.lower() + ' context code')} "
                 f"({', '.join(codes)}); check the number, or the codes")
 
     return query("", f"The number of {value.lower()} contexts should match the distinct {prefix} codes "

@@ -27,6 +27,7 @@ def summary(output: Path = typer.Option(..., "-o", "--output", metavar="FILE", h
     from addin.cli import Exit, _config, out
     from addin.store.db import StoreError
     from addin.suppression import symbols_note
+    from addin.text import plural
 
     if output.suffix.lower() != ".xlsx":
         raise Exit(f"{output}: the file name must end in .xlsx.")
@@ -44,4 +45,4 @@ def summary(output: Path = typer.Option(..., "-o", "--output", metavar="FILE", h
     except OSError as e:
         raise Exit(f"{json_file}: cannot write it ({e.strerror}).") from None
     what = "publishable, small numbers suppressed" if publishable else "internal, exact counts"
-    out.print(f"Wrote the summary of {found.reviews} filed case review(s) ({what}) to {path}.", markup=False)
+    out.print(f"Wrote the summary of {plural(found.reviews, 'filed case review')} ({what}) to {path}.", markup=False)
