@@ -2,6 +2,7 @@
 with small numbers suppressed that holds no code and no free text."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import zipfile
@@ -18,6 +19,8 @@ def _variant(i: int) -> tuple[dict, dict]:
     case = "ABCDEFG"[i]
     values = valid_review_values(review_reference=f"H{case}", **({"definition_cse": True, "schools": None,
                                                                    "behaviour_sexual_during": None} if i else {}))
+    if i == 6:
+        values["review_date"] = dt.date(2026, 6, 10)  # a term before the others
     tables = valid_review_tables()
     rename = {f"HA0{n}": f"H{case}0{n}" for n in (1, 2, 3)}
     for tid, rows in tables.items():
@@ -56,7 +59,7 @@ def test_the_summary_counts_reviews_contexts_and_young_people(filed, config):
 
     db, _ = filed
     s = load_summary(config, db=str(db))
-    assert (s.reviews, s.young_people, s.terms) == (7, 21, ["2026-autumn"])
+    assert (s.reviews, s.young_people, s.terms) == (7, 21, ["2026-summer", "2026-autumn"])  # in order
     assert s.tables["definitions"] == {"Child sexual exploitation": {"Reviews": 6}, "Domestic Abuse": {"Reviews": 0},
                                        "Serious youth violence": {"Reviews": 7},
                                        "Gang-associated violence": {"Reviews": 0},
@@ -130,9 +133,12 @@ def test_the_command_writes_both_workbooks_and_the_publishable_one_holds_no_code
              "--config", config)
     assert run.stdout.strip() == (f"Wrote the summary of 7 filed case reviews (publishable, small numbers "
                                   f"suppressed) to {public}.")
+    one = tmp_path / "summer.xlsx"
+    run = sc("case-review", "summary", "-o", one, "--term", "2026-summer", "--db", db, "--config", config)
+    assert run.stdout.strip() == f"Wrote the summary of 1 filed case review (internal, exact counts) to {one}."
     ws = load_workbook(internal)["Summary"]
     assert ws["B1"].value == "Contextual case reviews: cross-case summary"
-    assert ws["B2"].value.endswith("· internal: exact counts, not for publication · terms 2026-autumn to 2026-autumn")
+    assert ws["B2"].value.endswith("· internal: exact counts, not for publication · terms 2026-summer to 2026-autumn")
     assert ws["B3"].value == "Reviews filed: 7 · young people featured: 21"
     assert [ws.cell(row=7, column=j).value for j in (2, 3)] == [None, "Reviews"]
     assert [ws.cell(row=8, column=j).value for j in (2, 3)] == ["Child sexual exploitation", 6]

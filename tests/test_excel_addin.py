@@ -634,7 +634,8 @@ def test_every_ribbon_button_calls_a_vba_callback_that_runs_an_existing_entry_po
     assert {b.get("tag") for b in buttons} == set(sc.entry_points())
     assert [b.get("label") for b in buttons if b.get("tag").startswith("new_")] == ["FAP referral", "PGI form",
                                                                                  "HSB meeting framework",
-                                                                                 "NSPCC HSB audit"]
+                                                                                 "NSPCC HSB audit",
+                                                                                 "Contextual case review"]
     assert len({b.get("id") for b in buttons}) == len(buttons)
     for b in buttons:
         module, _, sub = b.get("onAction").partition(".")

@@ -16,4 +16,7 @@ PLUGIN = FormPlugin(
     noun="review",
     commands="addin.catalogue.case_review.commands",
     command_name="case-review",
+    excel="addin.catalogue.case_review.excel",
+    ribbon=(("Case review summary", "case_review_summary", "Writes the cross-case summary of the filed contextual "
+             "case reviews (exact counts, for the partnership's own analysis) and opens it.", "ChartInsert"),),
 )

@@ -101,7 +101,9 @@ def build_summary(records, young_people, overview, contexts, engagement, outcome
             out[(r["record_id"], _code(r["code"]))] = r["safeguarded"]
     tables["safeguarded"] = {v: {"Young people": sum(s == v for s in out.values())} for v in SAFEGUARDED}
     people = count((r["record_id"], _code(r["code"])) for r in rows(young_people) if _code(r["code"]))
-    return Summary(len(recs), people, tables, sorted({r["term"] for r in recs}))
+    from addin.term import term_key
+
+    return Summary(len(recs), people, tables, sorted({r["term"] for r in recs}, key=term_key))
 
 
 def load_summary(config, *, db: str | None = None, terms=None) -> Summary:
@@ -211,7 +213,7 @@ def write_summary(summary: Summary, path, *, authority: str, published: Publishe
     for tid, caption, unit, columns in TABLES if not (published and published.withheld) else ():
         ws.cell(row=row, column=2, value=caption).font = _font(bold=True, color="1F3864")
         ws.cell(row=row + 1, column=2, value=f"Counts of {unit}.").font = _font(italic=True, size=9, color="595959")
-        heads(ws, row + 2, ["", *columns], [44] + [16] * len(columns) if row == 5 else None)
+        heads(ws, row + 2, ["", *columns], [44] + [16] * len(columns))  # its headings' row tall enough
         rows = (published.tables if published else summary.tables)[tid]
         for i, (label, counts) in enumerate(rows.items(), start=row + 3):
             ws.cell(row=i, column=2, value=label)
@@ -222,9 +224,6 @@ def write_summary(summary: Summary, path, *, authority: str, published: Publishe
         ws.cell(row=row, column=2, value=symbols).alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
         ws.row_dimensions[row].height = 60
-    for c in range(3, 6):  # wide enough for every table's headings (the first table has fewer columns)
-        ws.column_dimensions[chr(64 + c)].width = 16
-    ws.column_dimensions["B"].width = 44
     try:
         wb.save(path)
     except OSError as e:
