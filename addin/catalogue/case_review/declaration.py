@@ -85,6 +85,7 @@ def _code(required: bool = True) -> F:
 
 
 def _account(cid: str = "account", label: str = "Qualitative account") -> F:
+    """Free text (an account, a description): personal, as it may quote case files."""
     return F(cid, label, "longtext", personal=True)
 
 
@@ -132,11 +133,11 @@ FORM = Form(
             *(F(f"definition_{k}", label, "tick") for k, label in DEFINITIONS),
             H("Abusive behaviours:"),
             BEHAVIOUR_GRID,
-            F("behaviour_description", "Insert qualitative description", "longtext", personal=True),
-            F("weapons", "Weapons used", "longtext", personal=True),
-            F("technology", "Technology featured", "longtext", personal=True),
-            F("locations", "Location/s of incident/s", "longtext", personal=True),
-            F("escalation", "Escalation (qualitative account)", "longtext", personal=True),
+            _account("behaviour_description", "Insert qualitative description"),
+            _account("weapons", "Weapons used"),
+            _account("technology", "Technology featured"),
+            _account("locations", "Location/s of incident/s"),
+            _account("escalation", "Escalation (qualitative account)"),
         )),
         Section("Young people featured", (
             H("One row per young person (the template's block of characteristics for each code)."),
@@ -162,7 +163,7 @@ FORM = Form(
                 F("length", "Length of missing", help="e.g. 2 nights; up to 3 days."),
                 F("reported", "Reported", "yesno", help="Whether the episodes were reported missing."),
             )),
-            F("missing_examples", "Missing episodes: qualitative examples", "longtext", personal=True),
+            _account("missing_examples", "Missing episodes: qualitative examples"),
         )),
         Section("Environments associated to featured young people", (
             H("To be completed for each featured young person: one row per young person and context (a second home "
@@ -187,13 +188,13 @@ FORM = Form(
         ), sheet=STAGE_2),
         Section("Case summary (condensed across the young people)", (
             F("homes", "Number of homes", "integer", min=0, max=100),
-            F("homes_summary", "Safety/harm in featured homes", "longtext", personal=True),
+            _account("homes_summary", "Safety/harm in featured homes"),
             F("peer_groups", "Number of peer groups", "integer", min=0, max=100),
-            F("peer_groups_summary", "Safety/harm in featured peer groups", "longtext", personal=True),
+            _account("peer_groups_summary", "Safety/harm in featured peer groups"),
             F("schools", "Number of schools", "integer", min=0, max=100),
-            F("schools_summary", "Safety/harm in featured schools", "longtext", personal=True),
+            _account("schools_summary", "Safety/harm in featured schools"),
             F("neighbourhoods", "Number of neighbourhood localities", "integer", min=0, max=100),
-            F("neighbourhoods_summary", "Safety/harm in featured neighbourhood settings", "longtext", personal=True),
+            _account("neighbourhoods_summary", "Safety/harm in featured neighbourhood settings"),
         ), sheet=STAGE_2),
         Section("Professional engagement prior to incident and identification", (
             H("One row per young person and agency that was involved (the template's table for each code); name "
@@ -210,11 +211,11 @@ FORM = Form(
         Section("Professional response following identification", (
             H("Identification"),
             F("identified_by", "Identified by", help="The agency or role, not a name."),
-            F("identification_account", "Identification: qualitative account", "longtext", personal=True),
-            F("initial_response", "Initial response to identification", "longtext", personal=True),
+            _account("identification_account", "Identification: qualitative account"),
+            _account("initial_response", "Initial response to identification"),
             F("multi_agency_meetings", "Multi-agency meetings", "longtext", personal=True,
               help="Meetings held, attendance and actions."),
-            F("risk_assessment", "Risk assessment of incident", "longtext", personal=True),
+            _account("risk_assessment", "Risk assessment of incident"),
             H("Intervention with young people"),
             Table("interventions", "Intervention with young people", rows=12, columns=(
                 _code(), F("service", "Service"), F("assessment", "Assessment"), _account(),
@@ -236,8 +237,8 @@ FORM = Form(
         ), sheet=STAGE_3),
         Section("Changes to the local response since", (CHANGES_GRID,), sheet=STAGE_3),
         Section("Thematic findings and recommendations", (
-            F("findings", "Thematic findings follow analysis", "longtext", personal=True),
-            F("recommendations", "Recommendations", "longtext", personal=True),
+            _account("findings", "Thematic findings follow analysis"),
+            _account("recommendations", "Recommendations"),
         ), sheet=STAGE_3),
     ),
 )
