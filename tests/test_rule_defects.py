@@ -154,13 +154,23 @@ def over_100(make_form):
                      valid_fap_tables() | {"exclusions": [exclusion]}, name="over")
 
 
+def test_a_table_rule_seeing_what_its_form_does_not_have_stops_the_check(broken, valid_fap, config):
+    from addin.checks.run import check_files
+
+    broken(error("FAP-096", "A rule reading a misspelt table.", "date_to", rowwise(lambda r: False),
+                 lambda r, at: "never shown", table="exclusions", sees=("previous_school",)))
+    with pytest.raises(RuleError, match=r"^internal error in rule FAP-096 \(unknown field: previous_school\)"):
+        check_files([valid_fap], config)
+
+
 def test_every_field_a_rule_names_is_a_field_of_its_form():
     """A misspelt field in a rule's declaration fails here, not by marking nothing."""
-    for form_id in ("fap-referral", "pgi"):
+    for form_id in ("fap-referral", "pgi", "case-review"):
         form = get_form(form_id)
         for rule in all_rules(form):
             ids = {c.id for c in form[rule.table].columns} if rule.table else {f.id for f in form.fields}
             assert {f for f in (rule.field, *rule.also) if f} <= ids, rule.code
+            assert set(rule.sees) <= {f.id for f in form.fields} | {t.id for t in form.tables}, rule.code
 
 
 def test_a_rule_of_several_cells_names_them_all(check, over_100, cells):
