@@ -111,7 +111,7 @@ def build(form: Form, config: Config) -> tuple[Workbook, Layout]:
     for sheet in [ws] + [at[0] for at in sheets.values()]:
         tables = [t for s in form.sections if (s.sheet or form.sheet) == sheet.title for t in s.items
                   if isinstance(t, Table)]
-        _widen(sheet, tables)
+        _widen(sheet, tables, own=sheet is not ws)
         wide = form.paper == "A3" or any(len(t.columns) > 3 for t in tables)
         _finish(sheet, form.paper, "landscape" if wide else "portrait", pages_down=0)
     _package_additions(wb, form, layout, config)
@@ -124,14 +124,14 @@ def _holds_table(section: Section) -> bool:
 
 
 # Widths of table columns beyond H (the form's own columns B-H have _WIDTHS), by the column's type.
-_TYPE_WIDTHS = {"tick": 11, "yesno": 11, "integer": 10, "number": 10, "percent": 10, "date": 12, "choice": 24,
+_TYPE_WIDTHS = {"tick": 15, "yesno": 15, "integer": 10, "number": 10, "percent": 10, "date": 12, "choice": 24,
                 "longtext": 40}
 
 
-def _widen(ws, tables) -> None:
-    """Columns from E (fields use B-D) on a sheet whose tables run past H, as wide as the widest column's type
-    there needs; a sheet whose tables end by H keeps the form's widths."""
-    if not any(len(t.columns) > len(_WIDTHS) - 1 for t in tables):
+def _widen(ws, tables, own: bool = False) -> None:
+    """Columns from E (fields use B-D) on a sheet of its own or one whose tables run past H, as wide as the widest
+    column's type there needs; the form's sheet, its tables ending by H, keeps the form's widths."""
+    if not own and not any(len(t.columns) > len(_WIDTHS) - 1 for t in tables):
         return
     widths: dict[str, int] = {}
     for t in tables:
